@@ -1,0 +1,34 @@
+/** Node I/O for the knowledge base: reads content/ and throws one error listing every problem. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
+import { formatError } from './yaml-source';
+
+/**
+ * Where the records live. Tests point UENV_KB_CONTENT at a mutated copy to prove that bad data
+ * fails the real build.
+ */
+export function contentDir(): string {
+  return resolve(process.env.UENV_KB_CONTENT ?? 'content');
+}
+
+function readRecords(dir: string): RecordFile[] {
+  const abs = resolve(dir);
+  return readdirSync(abs)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => ({ file: relative(process.cwd(), join(abs, name)) || name, text: readFileSync(join(abs, name), 'utf8') }));
+}
+
+export class KnowledgeBaseError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`invalid knowledge-base data:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    this.name = 'KnowledgeBaseError';
+  }
+}
+
+export function loadKnowledgeBase(dir = contentDir()): KnowledgeBase {
+  const kb = parseKnowledgeBase(readRecords(join(dir, 'issues')), readRecords(join(dir, 'packages')));
+  if (kb.errors.length) throw new KnowledgeBaseError(kb.errors.map(formatError));
+  return kb;
+}

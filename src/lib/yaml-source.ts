@@ -1,0 +1,87 @@
+/**
+ * YAML parsed with source positions, so every error can say `file:line:col: path.to.field: message`.
+ * Shared by the issue loader, the recipe validator and the CLI; pure (no node:*), safe for the browser.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'astro/zod';
+
+export type FieldPath = ReadonlyArray<string | number>;
+
+export interface SourceError {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted field path, e.g. `links.0.url`; empty for file-level errors. */
+  field: string;
+  message: string;
+}
+
+export interface YamlSource {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Plain JS value of the document (undefined for an empty file). */
+  value: unknown;
+}
+
+export function formatPath(path: FieldPath): string {
+  return path.map(String).join('.');
+}
+
+export function formatError(e: SourceError): string {
+  return `${e.file}:${e.line}:${e.col}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+}
+
+/** Parses YAML; syntax errors come back as SourceErrors instead of throwing. */
+export function parseYaml(file: string, text: string): { source?: YamlSource; errors: SourceError[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const errors = doc.errors.map((err) => {
+    const pos = lines.linePos(err.pos[0]);
+    return { file, line: pos.line, col: pos.col, field: '', message: `invalid YAML: ${err.message.split('\n')[0]}` };
+  });
+  if (errors.length) return { errors };
+  return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) }, errors };
+}
+
+/** The deepest node that exists along `path`; a missing key points at its parent map. */
+function nodeAt(doc: Document.Parsed, path: FieldPath): { node: Node | null; key: boolean } {
+  let node: unknown = doc.contents;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return { node: node as Node, key: false };
+      if (pair.value == null || (isScalar(pair.value) && pair.value.value === null && !pair.value.range)) {
+        return { node: pair.key as Node, key: true };
+      }
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+      node = node.items[step];
+    } else {
+      break;
+    }
+  }
+  return { node: (node as Node) ?? null, key: false };
+}
+
+export function positionOf(source: YamlSource, path: FieldPath): { line: number; col: number } {
+  const { node } = nodeAt(source.doc, path);
+  const offset = node?.range?.[0] ?? 0;
+  return source.lines.linePos(offset);
+}
+
+export function errorAt(source: YamlSource, path: FieldPath, message: string): SourceError {
+  const { line, col } = positionOf(source, path);
+  return { file: source.file, line, col, field: formatPath(path), message };
+}
+
+/** Turns a Zod failure into positioned errors, one per problem. */
+export function zodErrors(source: YamlSource, error: z.ZodError): SourceError[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => errorAt(source, [...path, k], 'unknown key'));
+    }
+    return [errorAt(source, path, issue.message)];
+  }).flat();
+}

@@ -1,0 +1,13 @@
+import { z } from 'astro/zod';
+
+/** A source that backs a claim. `shows` says exactly what the link proves, so a reader can judge it. */
+export const linkSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }),
+  title: z.string().min(1),
+  /** What kind of source this is; drives the icon and sort order on issue pages. */
+  kind: z.enum(['issue', 'pull-request', 'commit', 'source', 'release', 'docs', 'recipe']),
+  /** One sentence: what this link really shows. Cite only that. */
+  shows: z.string().min(1),
+});
+
+export type Link = z.output<typeof linkSchema>;

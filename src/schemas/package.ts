@@ -1,0 +1,18 @@
+import { z } from 'astro/zod';
+import { linkSchema } from './link';
+
+/** Metadata of one stack package; versions and variants come from the recipe, never from here. */
+export const packageSchema = z.strictObject({
+  /** Spack package name; also the page slug /packages/<id>/. */
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a Spack package name'),
+  title: z.string().min(1),
+  /** One sentence: what the package is. */
+  summary: z.string().min(1),
+  /** Why the stack builds it. Markdown. */
+  why: z.string().min(1),
+  /** network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds. */
+  role: z.enum(['network', 'support', 'optional']),
+  upstream: z.array(linkSchema).min(1),
+});
+
+export type Package = z.output<typeof packageSchema>;
