@@ -1,0 +1,48 @@
+/**
+ * `uenv-kb <command> [args]`. Exit codes shared by every command: 0 success, 1 a finding (invalid
+ * data, no match), 2 bad usage or unreadable input.
+ */
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Standard input as text, read only when a command asks for it. */
+  stdin: () => Promise<string>;
+}
+
+/** Each command lives in its own module; add one line here per command. */
+const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  'check-data': { summary: 'validate the issue and package records in content/', load: () => import('./check-data') },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+  return `usage: uenv-kb <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'uenv-kb <command> --help' for a command's options.`;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const defaultIO: CliIO = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  stdin: readStdin,
+};
+
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    (name ? io.out : io.err)(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`uenv-kb: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load()).run(rest, io);
+}
