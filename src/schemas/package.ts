@@ -6,6 +6,8 @@ export const packageSchema = z.strictObject({
   /** Spack package name; also the page slug /packages/<id>/. */
   id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a Spack package name'),
   title: z.string().min(1),
+  /** The Spack package name when it differs from `id` (the libcurl page is Spack's `curl`). */
+  spack: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).optional(),
   /** One sentence: what the package is. */
   summary: z.string().min(1),
   /** Why the stack builds it. Markdown. */
@@ -16,3 +18,8 @@ export const packageSchema = z.strictObject({
 });
 
 export type Package = z.output<typeof packageSchema>;
+
+/** The Spack name under which the recipe and the dependency map know this package. */
+export function spackName(pkg: Pick<Package, 'id' | 'spack'>): string {
+  return pkg.spack ?? pkg.id;
+}
