@@ -1,5 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import { SITE_URL } from './src/lib/site.ts';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
@@ -7,7 +8,7 @@ import { identifierSearch } from './src/integrations/identifier-search.ts';
 import { issueSidebarItems } from './src/lib/sidebar-fs.ts';
 
 export default defineConfig({
-  site: 'https://uenv-cxi-kb.example.org',
+  site: SITE_URL,
   integrations: [
     starlight({
       title: 'uenv internal CXI',
