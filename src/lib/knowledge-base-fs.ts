@@ -1,5 +1,5 @@
 /** Node I/O for the knowledge base: reads content/ and throws one error listing every problem. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
 import { formatError } from './yaml-source';
@@ -14,6 +14,7 @@ export function contentDir(): string {
 
 function readRecords(dir: string): RecordFile[] {
   const abs = resolve(dir);
+  if (!existsSync(abs)) return [];
   return readdirSync(abs)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()

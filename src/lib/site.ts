@@ -1,11 +1,15 @@
-/** Where the site and its sources live; the one place these URLs are written. */
+/** Where the site lives, and how pages link to the repository's own files. */
 export const SITE_URL = 'https://uenv-cxi-kb.example.org';
-export const REPO_URL = 'https://github.com/eth-cscs/uenv-cxi-kb';
-export const REPO_BRANCH = 'main';
+
+/**
+ * Files of this repository that the site publishes verbatim under /source/<path>, so "see this file"
+ * links always resolve, on any mirror of the site, and `curl` works from a login node.
+ */
+export const PUBLISHED_SOURCE_DIRS = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'runbooks'] as const;
 
 /** Link to a file of this repository (path relative to the repository root). */
-export function repoFileUrl(path: string, line?: number): string {
-  return `${REPO_URL}/blob/${REPO_BRANCH}/${path.replace(/^\.?\//, '')}${line ? `#L${line}` : ''}`;
+export function repoFileUrl(path: string): string {
+  return `/source/${path.replace(/^\.?\//, '')}`;
 }
 
 export function issueUrl(id: string): string {
