@@ -1,0 +1,38 @@
+/** Presentation rules for issue records, shared by every page and the graph. Pure. */
+import type { Issue, IssueStatus } from '../schemas/issue';
+import { ISSUE_STATUSES } from '../schemas/issue';
+
+export const STATUS_LABELS: Record<IssueStatus, string> = {
+  open: 'Open',
+  workaround: 'Workaround',
+  'fixed-upstream': 'Fixed upstream',
+  wontfix: "Won't fix",
+};
+
+/** Starlight Badge variants; each pairs a colour with the label text, never colour alone. */
+export const STATUS_VARIANTS: Record<IssueStatus, 'danger' | 'caution' | 'success' | 'note'> = {
+  open: 'danger',
+  workaround: 'caution',
+  'fixed-upstream': 'success',
+  wontfix: 'note',
+};
+
+/** Still affects users of the stack: no upstream fix has reached it, and it is not set aside. */
+export function isOpen(issue: Pick<Issue, 'status'>): boolean {
+  return issue.status === 'open' || issue.status === 'workaround';
+}
+
+/** Open first, then workaround, fixed, won't fix; alphabetical within a status. */
+export function sortIssues<T extends Pick<Issue, 'status' | 'title'>>(issues: T[]): T[] {
+  const rank = (s: IssueStatus) => ISSUE_STATUSES.indexOf(s);
+  return [...issues].sort((a, b) => rank(a.status) - rank(b.status) || a.title.localeCompare(b.title));
+}
+
+export function issuesForPackage<T extends Pick<Issue, 'packages'>>(issues: T[], packageId: string): T[] {
+  return issues.filter((i) => i.packages.includes(packageId));
+}
+
+/** Counts per status, in schema order, for summaries and filter labels. */
+export function countByStatus(issues: Pick<Issue, 'status'>[]): { status: IssueStatus; count: number }[] {
+  return ISSUE_STATUSES.map((status) => ({ status, count: issues.filter((i) => i.status === status).length }));
+}
