@@ -12,13 +12,19 @@ export function contentDir(): string {
   return resolve(process.env.UENV_KB_CONTENT ?? 'content');
 }
 
+/** Relative to the working directory when inside it (as editors expect), absolute otherwise. */
+export function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') ? rel : abs;
+}
+
 function readRecords(dir: string): RecordFile[] {
   const abs = resolve(dir);
   if (!existsSync(abs)) return [];
   return readdirSync(abs)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
-    .map((name) => ({ file: relative(process.cwd(), join(abs, name)) || name, text: readFileSync(join(abs, name), 'utf8') }));
+    .map((name) => ({ file: displayPath(join(abs, name)), text: readFileSync(join(abs, name), 'utf8') }));
 }
 
 export class KnowledgeBaseError extends Error {
