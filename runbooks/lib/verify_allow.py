@@ -1,0 +1,53 @@
+"""The allow-list of system libraries (runbooks/data/system-libraries.allow) and where a path lies."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+
+
+class AllowListError(Exception):
+    """A malformed entry; the message is `file:line: what is wrong`."""
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    pattern: str
+    reason: str
+    source: str
+    origin: str  # file:line, so a report says which entry allowed a library
+
+
+class AllowList:
+    def __init__(self, entries: list[AllowEntry]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def load(cls, paths: list[str]) -> "AllowList":
+        entries: list[AllowEntry] = []
+        for path in paths:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+            except OSError as e:
+                raise AllowListError(f"{path}: cannot read allow-list: {e.strerror}") from e
+            for number, line in enumerate(lines, 1):
+                text = line.strip()
+                if not text or text.startswith("#"):
+                    continue
+                parts = [p.strip() for p in text.split("|")]
+                if len(parts) != 3 or not all(parts):
+                    raise AllowListError(f"{path}:{number}: expected 'SONAME-GLOB | REASON | SOURCE', got {text!r}")
+                entries.append(AllowEntry(parts[0], parts[1], parts[2], f"{path}:{number}"))
+        return cls(entries)
+
+    def match(self, soname: str) -> AllowEntry | None:
+        return next((e for e in self.entries if fnmatch.fnmatchcase(soname, e.pattern)), None)
+
+
+def inside(path: str, store: str) -> bool:
+    """True when the file really lives in the store: a symlink from the store to /usr is outside."""
+    real = os.path.realpath(path)
+    root = os.path.realpath(store)
+    return real == root or real.startswith(root.rstrip("/") + "/")
