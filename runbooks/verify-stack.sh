@@ -229,8 +229,11 @@ vs_parse_args() {
   esac
   [ -d "$VS_WORKDIR" ] || uk_usage_error "--workdir $VS_WORKDIR: not a directory"
   [ -z "$VS_FROM_LOG" ] || [ -r "$VS_FROM_LOG" ] || uk_usage_error "--from-log $VS_FROM_LOG: cannot read"
+  # mpi and nccl need the store only to find mpicc and all_reduce_perf, which options can name.
   if [ -z "$VS_IMAGE" ] || [ -n "${VS_IMAGE_MOUNTED:-}" ]; then
-    [ -d "$VS_STORE" ] || uk_usage_error "--store $VS_STORE: not a directory (mount the stack, or pass --image FILE)"
+    case "$VS_CHECK" in mpi | nccl) ;; *)
+      [ -d "$VS_STORE" ] || uk_usage_error "--store $VS_STORE: not a directory (mount the stack, or pass --image FILE)" ;;
+    esac
   fi
 }
 

@@ -59,8 +59,8 @@ def evaluate(text: str, status: int, min_busbw: float) -> tuple[dict, list[str]]
         peak = {"bytes": last["bytes"], "busbw": max(last["out_of_place"]["busbw"], last["in_place"]["busbw"])}
         if peak["busbw"] < min_busbw:
             problems.append({"kind": "bandwidth", "busbw": peak["busbw"], "min_busbw": min_busbw, "bytes": peak["bytes"]})
-            lines.append(f"bandwidth: {peak['busbw']} GB/s at {peak['bytes']} B is below the threshold {min_busbw} GB/s")
-    summary = "no result" if peak is None else f"bus bandwidth {peak['busbw']} GB/s at {peak['bytes']} B (threshold {min_busbw} GB/s)"
+            lines.append(f"bandwidth: {peak['busbw']} GB/s at {peak['bytes']} B is below the threshold {min_busbw:g} GB/s")
+    summary = "no result" if peak is None else f"bus bandwidth {peak['busbw']} GB/s at {peak['bytes']} B (threshold {min_busbw:g} GB/s)"
     report = {
         "check": "nccl",
         "status": "fail" if problems else "pass",

@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# verify-stack.sh audit on real squashfs images of gcc-built stores, mounted at /user-environment in
+# a private mount namespace (as root) for the duration of one run.
+
+setup_file() {
+  # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
+  source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
+  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
+  vs_fixture_faulty_store "$BATS_FILE_TMPDIR/faulty"
+  vs_fixture_pack "$BATS_FILE_TMPDIR/clean" "$BATS_FILE_TMPDIR/clean.sqfs"
+  vs_fixture_pack "$BATS_FILE_TMPDIR/faulty" "$BATS_FILE_TMPDIR/faulty.sqfs"
+}
+
+setup() {
+  load test_helper
+  # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
+  source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
+  VERIFY="$UK_TEST_ROOT/runbooks/verify-stack.sh"
+  cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+@test "a clean image passes the audit, every library resolving inside the mounted store" {
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/clean.sqfs" --json report.json
+  uk_test_assert_status 0
+  uk_test_assert_output_has "audit: PASS: 3 ELF files"
+  [ "$(jq -c .violations report.json)" = "[]" ]
+  [ "$(jq -r '.objects[] | select(.path == "/user-environment/bin/stack-app") | .needed | map("\(.name)=\(.path)=\(.where)") | join(" ")' report.json)" \
+    = "libstack.so.1=/user-environment/lib/libstack.so.1=store libcurl.so.4=/user-environment/lib/libcurl.so.4=store libc.so.6=$(vs_fixture_system_lib libc.so.6)=system" ]
+}
+
+@test "each planted fault is found exactly: a system copy, a missing library, a duplicate soname" {
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/faulty.sqfs" --json report.json
+  uk_test_assert_status 1
+  expected=$(jq -cn --arg curl "$(vs_fixture_system_lib libcurl.so.4)" '[
+    {kind: "not-found", file: "/user-environment/bin/needs-missing", soname: "libmissing.so.1", path: null},
+    {kind: "outside-store", file: "/user-environment/lib/libuses-system-curl.so.1", soname: "libcurl.so.4", path: $curl},
+    {kind: "duplicate-soname", soname: "libstack.so.1",
+     files: ["/user-environment/lib/libstack.so.1", "/user-environment/opt/other/lib/libstack.so.1"]}]')
+  [ "$(jq -c .violations report.json)" = "$expected" ]
+  uk_test_assert_output_has "outside-store: /user-environment/lib/libuses-system-curl.so.1 needs libcurl.so.4"
+}
+
+@test "the provider's dlopen of a hard-coded libcurl path is invisible to the audit (the runtime check finds it)" {
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/faulty.sqfs" --json report.json
+  uk_test_assert_status 1
+  [ "$(jq '[.violations[] | select((.file // "") | test("provider"))] | length' report.json)" -eq 0 ]
+  [ "$(jq -r '.objects[] | select(.path == "/user-environment/lib/libprovider.so.1") | [.needed[].name] | join(" ")' report.json)" = "libc.so.6" ]
+}
+
+@test "nothing outlives a run: no mount point, no loop device, no staging directory" {
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/clean.sqfs"
+  uk_test_assert_status 0
+  [ ! -e /user-environment ] || [ -z "$(find /user-environment -mindepth 1 -print -quit)" ]
+  run grep -c ' /user-environment ' /proc/self/mounts
+  [ "$output" = 0 ]
+  [ -z "$(losetup -j "$BATS_FILE_TMPDIR/clean.sqfs")" ]
+  [ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'verify-stack-mnt.*' -newer "$BATS_FILE_TMPDIR/clean.sqfs")" ]
+  [ -z "$(find . -name 'verify-*')" ]
+}
+
+@test "an allow-list given with --allow lifts the matching violation and says which entry allowed it" {
+  printf '# cluster kernel-facing libraries\nlibcurl.so.4 | test: the system curl is declared | https://github.com/ofiwg/libfabric/issues/10710\n' > cluster.allow
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/faulty.sqfs" --allow cluster.allow --json report.json
+  uk_test_assert_status 1
+  [ "$(jq -c '[.violations[].kind]' report.json)" = '["not-found","duplicate-soname"]' ]
+  [ "$(jq -r '.objects[] | select(.path | endswith("libuses-system-curl.so.1")) | .needed[0].allowed_by' report.json)" = "$PWD/cluster.allow:2" ]
+}
+
+@test "an allow-list entry without a source is a usage error naming the file and line" {
+  printf 'libc.so.6 | C library | seed\nlibfoo.so.1 | no source here\n' > bad.allow
+  run "$VERIFY" audit --store "$BATS_FILE_TMPDIR/clean" --allow bad.allow
+  uk_test_assert_status 2
+  uk_test_assert_output_has "$PWD/bad.allow:2: expected 'SONAME-GLOB | REASON | SOURCE'"
+}
+
+@test "bad usage exits 2 and names the argument" {
+  run "$VERIFY"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "missing CHECK"
+  run "$VERIFY" linkage
+  uk_test_assert_status 2
+  uk_test_assert_output_has "unknown CHECK 'linkage'"
+  run "$VERIFY" audit --store /nonexistent/store
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--store /nonexistent/store: not a directory"
+  run "$VERIFY" mpi --ntasks two
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--ntasks must be a positive integer, got 'two'"
+  run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/none.sqfs"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--image $BATS_FILE_TMPDIR/none.sqfs: no such file"
+}
