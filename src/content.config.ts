@@ -4,6 +4,8 @@ import { docsSchema } from '@astrojs/starlight/schema';
 import { issueSchema } from './schemas/issue';
 import { packageSchema } from './schemas/package';
 import { loadKnowledgeBase } from './lib/knowledge-base-fs';
+import { packageSpecSchema } from './schemas/recipe';
+import { recipeLoader } from './lib/recipe-collection-fs';
 
 /**
  * Issues and packages are validated together (cross-references, duplicate ids, signatures), so one
@@ -26,4 +28,5 @@ export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
   issues: defineCollection({ loader: recordsLoader('issues'), schema: issueSchema }),
   packages: defineCollection({ loader: recordsLoader('packages'), schema: packageSchema }),
+  recipe: defineCollection({ loader: recipeLoader(), schema: packageSpecSchema }),
 };

@@ -14,6 +14,7 @@ export interface CliIO {
 /** Each command lives in its own module; add one line here per command. */
 const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
   'check-data': { summary: 'validate the issue and package records in content/', load: () => import('./check-data') },
+  'check-recipe': { summary: 'validate the stackinator recipe and cluster configuration', load: () => import('./check-recipe') },
 };
 
 function usage(): string {

@@ -5,6 +5,17 @@ import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './r
 
 export const DEFAULT_RECIPE_DIR = 'content/recipe';
 export const DEFAULT_SYSTEM_DIR = 'content/cluster/internal-cxi';
+export const DEFAULT_PACKAGES_DIR = 'content/packages';
+
+/** The recipe the site is built from. Tests point UENV_KB_RECIPE at a broken copy to prove the build fails. */
+export function recipeDir(): string {
+  return process.env.UENV_KB_RECIPE ?? DEFAULT_RECIPE_DIR;
+}
+
+/** The cluster configuration the site is built from (UENV_KB_SYSTEM overrides it, for tests). */
+export function systemDir(): string {
+  return process.env.UENV_KB_SYSTEM ?? DEFAULT_SYSTEM_DIR;
+}
 
 /** Paths in errors and in the model are relative to the working directory (the repository root). */
 function repoPath(abs: string): string {
@@ -31,12 +42,12 @@ function walk(dir: string, files: RecipeFile[], dirs: string[]): void {
   }
 }
 
-export function readRecipeInput(dir = DEFAULT_RECIPE_DIR, systemDir = DEFAULT_SYSTEM_DIR): RecipeInput {
+export function readRecipeInput(dir = recipeDir(), system = systemDir()): RecipeInput {
   const files: RecipeFile[] = [];
   const dirs: string[] = [];
   walk(resolve(dir), files, dirs);
-  walk(resolve(systemDir), files, dirs);
-  return { recipeDir: repoPath(resolve(dir)), systemDir: repoPath(resolve(systemDir)), files, dirs };
+  walk(resolve(system), files, dirs);
+  return { recipeDir: repoPath(resolve(dir)), systemDir: repoPath(resolve(system)), files, dirs };
 }
 
 const cache = new Map<string, Recipe>();
@@ -45,12 +56,19 @@ const cache = new Map<string, Recipe>();
  * The recipe model. Cached per directory pair within one process: every package page asks for it,
  * and the files do not change during a build.
  */
-export function loadRecipe(dir = DEFAULT_RECIPE_DIR, systemDir = DEFAULT_SYSTEM_DIR): Recipe {
-  const key = `${resolve(dir)}\0${resolve(systemDir)}`;
+export function loadRecipe(dir = recipeDir(), system = systemDir()): Recipe {
+  const key = `${resolve(dir)}\0${resolve(system)}`;
   let recipe = cache.get(key);
   if (!recipe) {
-    recipe = parseRecipe(readRecipeInput(dir, systemDir));
+    recipe = parseRecipe(readRecipeInput(dir, system));
     cache.set(key, recipe);
   }
   return recipe;
+}
+
+/** content/packages/*.yaml, for the rule that every package page has a spec. */
+export function readPackagePages(dir = DEFAULT_PACKAGES_DIR): RecipeFile[] {
+  const files: RecipeFile[] = [];
+  walk(resolve(dir), files, []);
+  return files.filter((f) => /\.ya?ml$/.test(f.file));
 }

@@ -5,6 +5,7 @@
  * of the stack is written; everything the site shows comes through here.
  */
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import type { PackageSpec } from '../schemas/recipe';
 import { parseYaml, positionOf, type FieldPath, type SourceError, type YamlSource } from './yaml-source';
 
 /** One file of the recipe or the cluster configuration, path relative to the repository root. */
@@ -24,24 +25,7 @@ export interface RecipeInput {
   dirs: string[];
 }
 
-export type SpecSource = 'environments' | 'mpi' | 'packages' | 'cluster';
-
-export interface PackageSpec {
-  /** Spack package name. */
-  name: string;
-  /** The spec as the recipe gives it (for `mpi:`, as stackinator generates it: `<spec> +<gpu>`). */
-  spec: string;
-  version?: string;
-  variants: string[];
-  source: SpecSource;
-  /** Environment name, for specs from environments.yaml. */
-  environment?: string;
-  /** Repository-relative path of the file that holds the spec. */
-  file: string;
-  line: number;
-  /** True for a system external (`buildable: false`): Spack never builds it. */
-  external?: boolean;
-}
+export type { PackageSpec, SpecSource } from '../schemas/recipe';
 
 export interface ParsedSpec {
   name: string;

@@ -75,13 +75,49 @@ export function errorAt(source: YamlSource, path: FieldPath, message: string): S
   return { file: source.file, line, col, field: formatPath(path), message };
 }
 
+/** Position of the key that ends `path` (for "unknown key" or "invalid name"); else of the node. */
+export function keyErrorAt(source: YamlSource, path: FieldPath, message: string): SourceError {
+  const parent = nodeAt(source.doc, path.slice(0, -1)).node;
+  const last = path[path.length - 1];
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last)) : undefined;
+  const offset = (pair?.key as Node | undefined)?.range?.[0];
+  if (offset === undefined) return errorAt(source, path, message);
+  const { line, col } = source.lines.linePos(offset);
+  return { file: source.file, line, col, field: formatPath(path), message };
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+function issuePath(issue: { path: PropertyKey[] }): (string | number)[] {
+  return issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+}
+
+/**
+ * For a failed union, the branch that got furthest into the input (deepest error path) explains
+ * the problem best: `{ spec: 1 }` against `null | false | { spec: string }` is about `spec`.
+ */
+function bestUnionBranch(branches: ZodIssue[][]): ZodIssue[] | undefined {
+  const depth = (issues: ZodIssue[]) => Math.max(...issues.map((i) => issuePath(i).length));
+  const best = [...branches].sort((a, b) => depth(b) - depth(a))[0];
+  return best && depth(best) > 0 ? best : undefined;
+}
+
+function issueErrors(source: YamlSource, issue: ZodIssue, prefix: (string | number)[]): SourceError[] {
+  const path = [...prefix, ...issuePath(issue)];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => keyErrorAt(source, [...path, k], 'unknown key'));
+  }
+  if (issue.code === 'invalid_key') {
+    return [keyErrorAt(source, path, `invalid name: ${issue.issues[0]?.message ?? issue.message}`)];
+  }
+  if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
+    const branch = bestUnionBranch(issue.errors);
+    if (branch) return branch.flatMap((i) => issueErrors(source, i, path));
+  }
+  return [errorAt(source, path, issue.message)];
+}
+
 /** Turns a Zod failure into positioned errors, one per problem. */
 export function zodErrors(source: YamlSource, error: z.ZodError): SourceError[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => errorAt(source, [...path, k], 'unknown key'));
-    }
-    return [errorAt(source, path, issue.message)];
-  }).flat();
+  return error.issues.flatMap((issue) => issueErrors(source, issue as ZodIssue, []));
 }

@@ -1,0 +1,211 @@
+/**
+ * The recipe validator: stackinator releases/v5's rules for a recipe and its cluster configuration
+ * (see /work/shared/reference/stackinator-format.md §6), plus this project's: every package page has
+ * a spec, every override directory holds a package.py. Pure: files in, positioned errors out.
+ */
+import type { z } from 'astro/zod';
+import {
+  clusterCompilersSchema,
+  clusterReposSchema,
+  modulesFileSchema,
+  MPI_NAMES,
+  packagesFileSchema,
+  recipeCompilersSchema,
+  recipeConfigSchema,
+  recipeEnvironmentsSchema,
+  reframeFileSchema,
+  type RecipeCompilers,
+  type RecipeEnvironments,
+} from '../schemas/recipe';
+import { parseRecipe, parseSpec, type Recipe, type RecipeFile, type RecipeInput } from './recipe';
+import { errorAt, keyErrorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
+
+export interface CheckInput extends RecipeInput {
+  /** content/packages/*.yaml: each page's `spack` (or `id`) must have a spec. */
+  packagePages?: RecipeFile[];
+}
+
+/** View names stackinator writes into meta/env.json itself. */
+const RESERVED_VIEWS = ['modules', 'spack'];
+
+function fileError(file: string, message: string, field = ''): SourceError {
+  return { file, line: 1, col: 1, field, message };
+}
+
+class Checker {
+  readonly errors: SourceError[] = [];
+  constructor(readonly recipe: Recipe) {
+    this.errors.push(...recipe.errors);
+  }
+
+  /** Parses a YAML file against a schema; reports a missing required file. */
+  parse<S extends z.ZodType>(file: string, schema: S, required: boolean): { data: z.output<S>; source: YamlSource } | undefined {
+    if (!this.recipe.files.has(file)) {
+      if (required) this.errors.push(fileError(file, 'required file is missing'));
+      return undefined;
+    }
+    const source = this.recipe.yaml.get(file);
+    if (!source) return undefined; // a YAML syntax error, already reported
+    if (source.value == null) {
+      this.errors.push(fileError(file, 'file is empty'));
+      return undefined;
+    }
+    const result = schema.safeParse(source.value);
+    if (!result.success) {
+      this.errors.push(...zodErrors(source, result.error));
+      return undefined;
+    }
+    return { data: result.data, source };
+  }
+
+  at(source: YamlSource, path: (string | number)[], message: string): void {
+    this.errors.push(errorAt(source, path, message));
+  }
+}
+
+function checkFiles(c: Checker, input: CheckInput): void {
+  const { recipeDir, systemDir } = input;
+  const files = new Set(input.files.map((f) => f.file));
+  const dirs = new Set(input.dirs);
+  for (const dir of [recipeDir, systemDir]) {
+    const mirrors = `${dir}/mirrors.yaml`;
+    if (files.has(mirrors)) c.errors.push(fileError(mirrors, 'mirrors.yaml is not supported by stackinator v5: pass the build cache with stack-config -c'));
+  }
+  for (const hook of ['pre-install', 'post-install']) {
+    const file = `${recipeDir}/${hook}`;
+    if (dirs.has(file)) c.errors.push(fileError(file, `${hook} must be a file (a script run in the build sandbox)`));
+    else if (files.has(file) && !c.recipe.files.get(file)!.startsWith('#!')) c.errors.push(fileError(file, `${hook} must start with a #! line naming its interpreter`));
+  }
+  if (files.has(`${recipeDir}/extra`)) c.errors.push(fileError(`${recipeDir}/extra`, 'extra must be a directory (copied to <mount>/meta/extra)'));
+
+  // repo/packages/<name>/package.py, Spack <= 0.23 layout: hyphenated directory names.
+  const packagesDir = `${recipeDir}/repo/packages/`;
+  for (const dir of input.dirs) {
+    if (!dir.startsWith(packagesDir)) continue;
+    const name = dir.slice(packagesDir.length);
+    if (name.includes('/')) continue;
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+      c.errors.push(fileError(`${dir}/package.py`, `override directory "${name}" must be a Spack package name (lowercase, hyphens; Spack <= 0.23 layout)`));
+    }
+    if (!files.has(`${dir}/package.py`)) c.errors.push(fileError(`${dir}/package.py`, `override directory "${name}" has no package.py`));
+  }
+  for (const f of input.files) {
+    if (f.file.startsWith(packagesDir) && !f.file.slice(packagesDir.length).includes('/')) {
+      c.errors.push(fileError(f.file, 'repo/packages/ holds one directory per package, not files'));
+    }
+  }
+}
+
+function checkCompilers(c: Checker, compilers: RecipeCompilers, source: YamlSource): void {
+  if (compilers.llvm && !compilers.gcc.specs.includes(compilers.llvm.requires)) {
+    c.at(source, ['llvm', 'requires'], `must be one of gcc.specs (${compilers.gcc.specs.join(', ')})`);
+  }
+}
+
+/** `gcc`, `gcc@13` or `gcc@13.2.0` is satisfied by `gcc@13.2.0`: same name, version prefix. */
+function compilerProvided(spec: string, available: string[]): boolean {
+  const want = parseSpec(spec);
+  return available.some((a) => {
+    const have = parseSpec(a);
+    if (have.name !== want.name) return false;
+    if (!want.version) return true;
+    return have.version === want.version || have.version?.startsWith(`${want.version}.`);
+  });
+}
+
+function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSource, compilers: RecipeCompilers | undefined): void {
+  const views = new Map<string, string>();
+  for (const [name, env] of Object.entries(envs)) {
+    if (name === 'uenv_tools') c.errors.push(keyErrorAt(source, [name], 'the name uenv_tools is reserved by stackinator'));
+    env.compiler.forEach((comp, i) => {
+      if (!compilers) return;
+      if (comp.toolchain === 'llvm' && !compilers.llvm) {
+        c.at(source, [name, 'compiler', i, 'toolchain'], 'llvm needs an llvm entry in compilers.yaml');
+        return;
+      }
+      const available = comp.toolchain === 'gcc' ? compilers.gcc.specs : (compilers.llvm?.specs ?? []);
+      if (!compilerProvided(comp.spec, available)) {
+        c.at(source, [name, 'compiler', i, 'spec'], `${comp.spec} is not built by compilers.yaml (${comp.toolchain}: ${available.join(', ')})`);
+      }
+    });
+    const mpiName = env.mpi ? parseSpec(env.mpi.spec).name : undefined;
+    if (env.mpi && !(MPI_NAMES as readonly string[]).includes(mpiName!)) {
+      c.at(source, [name, 'mpi', 'spec'], `unknown MPI "${mpiName}": stackinator v5 supports ${MPI_NAMES.join(', ')}`);
+    }
+    const lists = { specs: env.specs, variants: env.variants, packages: env.packages };
+    for (const [key, list] of Object.entries(lists)) {
+      list.forEach((s, i) => {
+        // stackinator writes each spec between single quotes into spack.yaml.
+        if (/['\n]/.test(s)) c.at(source, [name, key, i], 'must not contain a single quote or a newline');
+      });
+    }
+    env.specs.forEach((s, i) => {
+      const spec = parseSpec(s);
+      if (['gcc', 'llvm', 'nvhpc'].includes(spec.name)) c.at(source, [name, 'specs', i], `${spec.name} is a compiler: list it in compilers.yaml and compiler:, not in specs`);
+      else if (mpiName && spec.name === mpiName) c.at(source, [name, 'specs', i], `${mpiName} is added from mpi: — remove it from specs`);
+    });
+    for (const view of Object.keys(env.views)) {
+      if (RESERVED_VIEWS.includes(view)) c.errors.push(keyErrorAt(source, [name, 'views', view], `the view name "${view}" is reserved (stackinator adds it to meta/env.json)`));
+      const first = views.get(view);
+      // stackinator v5 means to reject this (its check never fires); v6 does: views share <mount>/env/<name>.
+      if (first) c.errors.push(keyErrorAt(source, [name, 'views', view], `duplicate view name "${view}" (also in environment ${first})`));
+      else views.set(view, name);
+    }
+  }
+}
+
+function checkReframe(c: Checker, file: string, envs: RecipeEnvironments | undefined): void {
+  const parsed = c.parse(file, reframeFileSchema, false);
+  if (!parsed || !envs) return;
+  const views = new Set(Object.values(envs).flatMap((e) => Object.keys(e.views)));
+  for (const [name, env] of Object.entries(parsed.data)) {
+    env.views?.forEach((v, i) => {
+      if (!views.has(v)) c.at(parsed.source, [name, 'views', i], `no view "${v}" in environments.yaml`);
+    });
+  }
+}
+
+function checkCluster(c: Checker, systemDir: string): void {
+  c.parse(`${systemDir}/compilers.yaml`, clusterCompilersSchema, true);
+  const packages = c.parse(`${systemDir}/packages.yaml`, packagesFileSchema, true);
+  // The point of this cluster configuration: the network layer comes from the recipe, not /opt/cray.
+  const libfabric = packages?.data.packages.libfabric as { externals?: unknown } | undefined;
+  if (packages && libfabric && Array.isArray(libfabric.externals) && libfabric.externals.length) {
+    c.at(packages.source, ['packages', 'libfabric', 'externals'], 'libfabric must not be a system external: the recipe builds it from source');
+  }
+  c.parse(`${systemDir}/repos.yaml`, clusterReposSchema, false);
+}
+
+function checkPackagePages(c: Checker, pages: RecipeFile[]): void {
+  const { recipeDir, systemDir } = c.recipe;
+  // A recipe file that did not parse hides its specs: "no spec" would only add noise.
+  if (c.recipe.errors.length) return;
+  for (const page of pages) {
+    const { source } = parseYaml(page.file, page.text);
+    const value = source?.value as { id?: unknown; spack?: unknown } | undefined;
+    if (!source || !value) continue; // the knowledge-base check reports broken pages
+    const field = typeof value.spack === 'string' ? 'spack' : 'id';
+    const name = value[field];
+    if (typeof name !== 'string') continue;
+    if (!c.recipe.packageSpec(name)) {
+      c.at(source, [field], `no spec for "${name}" in ${recipeDir} or ${systemDir}: add it to environments.yaml, packages.yaml or the cluster packages.yaml`);
+    }
+  }
+}
+
+export function checkRecipe(input: CheckInput): SourceError[] {
+  const c = new Checker(parseRecipe(input));
+  const { recipeDir: r, systemDir: s } = input;
+  checkFiles(c, input);
+  c.parse(`${r}/config.yaml`, recipeConfigSchema, true);
+  const compilers = c.parse(`${r}/compilers.yaml`, recipeCompilersSchema, true);
+  if (compilers) checkCompilers(c, compilers.data, compilers.source);
+  const envs = c.parse(`${r}/environments.yaml`, recipeEnvironmentsSchema, true);
+  if (envs) checkEnvironments(c, envs.data, envs.source, compilers?.data);
+  c.parse(`${r}/packages.yaml`, packagesFileSchema, false);
+  c.parse(`${r}/modules.yaml`, modulesFileSchema, false);
+  checkReframe(c, `${r}/extra/reframe.yaml`, envs?.data);
+  checkCluster(c, s);
+  checkPackagePages(c, input.packagePages ?? []);
+  return c.errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

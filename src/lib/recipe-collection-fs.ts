@@ -1,0 +1,40 @@
+/**
+ * The `recipe` content collection: runs the recipe validator when the site builds, so an invalid
+ * recipe stops the build with `file:line:col: field: message`, and stores one entry per Spack
+ * package (its first spec) for pages that prefer `getCollection('recipe')`.
+ */
+import type { Loader } from 'astro/loaders';
+import { join } from 'node:path';
+import { contentDir } from './knowledge-base-fs';
+import { checkRecipe } from './recipe-check';
+import { loadRecipe, readPackagePages, readRecipeInput } from './recipe-fs';
+import { formatError } from './yaml-source';
+
+export class RecipeError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`invalid recipe:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    this.name = 'RecipeError';
+  }
+}
+
+/** Throws a RecipeError listing every problem of the recipe the site is built from. */
+export function assertValidRecipe(): void {
+  const errors = checkRecipe({ ...readRecipeInput(), packagePages: readPackagePages(join(contentDir(), 'packages')) });
+  if (errors.length) throw new RecipeError(errors.map(formatError));
+}
+
+export function recipeLoader(): Loader {
+  return {
+    name: 'uenv-kb-recipe',
+    load: async ({ store, parseData }) => {
+      assertValidRecipe();
+      store.clear();
+      const seen = new Set<string>();
+      for (const spec of loadRecipe().specs) {
+        if (seen.has(spec.name)) continue;
+        seen.add(spec.name);
+        store.set({ id: spec.name, data: await parseData({ id: spec.name, data: { ...spec } }) });
+      }
+    },
+  };
+}
