@@ -5,7 +5,7 @@
 import { issueSchema, type Issue } from '../schemas/issue';
 import { packageSchema, type Package } from '../schemas/package';
 import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
-import { signatureProblem } from './signature';
+import { signatureField, signatureProblem } from './signature';
 import type { z } from 'astro/zod';
 
 export interface RecordFile {
@@ -57,7 +57,7 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
     });
     record.signatures.forEach((sig, i) => {
       const problem = signatureProblem(sig);
-      if (problem) errors.push(errorAt(source, ['signatures', i, 'regex'], problem));
+      if (problem) errors.push(errorAt(source, ['signatures', i, signatureField(sig)], problem));
     });
   }
   return { issues, packages, errors };

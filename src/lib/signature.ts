@@ -4,24 +4,46 @@
  */
 import { RE2JS } from 're2js';
 import type { Signature } from '../schemas/issue';
+import { normalizeLine } from './log-normalize';
 
 export interface CompiledSignature {
   signature: Signature;
+  /** The signature as an RE2 pattern (a `text` signature is quoted). */
+  pattern: string;
   /** True when the line contains the evidence. Linear in the line length. */
   test(line: string): boolean;
 }
 
-export function compileSignature(signature: Signature): CompiledSignature {
-  if (signature.text !== undefined) {
-    const needle = signature.text;
-    return { signature, test: (line) => line.includes(needle) };
-  }
-  const re = RE2JS.compile(signature.regex!);
-  return { signature, test: (line) => re.matcher(line).find() };
+/** The RE2 pattern of a signature: `text` is matched literally, `regex` as written. */
+export function signaturePattern(signature: Signature): string {
+  return signature.text !== undefined ? RE2JS.quote(signature.text) : signature.regex!;
 }
 
-/** The reason a signature cannot be compiled, or undefined when it compiles. */
+export function compileSignature(signature: Signature): CompiledSignature {
+  const pattern = signaturePattern(signature);
+  if (signature.text !== undefined) {
+    const needle = signature.text;
+    return { signature, pattern, test: (line) => line.includes(needle) };
+  }
+  const re = RE2JS.compile(pattern);
+  return { signature, pattern, test: (line) => re.matcher(line).find() };
+}
+
+/** The field a signature's problem is reported on. */
+export function signatureField(signature: Signature): 'text' | 'regex' {
+  return signature.text !== undefined ? 'text' : 'regex';
+}
+
+/** The reason a signature can never match or cannot be compiled, or undefined when it is usable. */
 export function signatureProblem(signature: Signature): string | undefined {
+  const source = signature.text ?? signature.regex ?? '';
+  if (source.includes('\n')) return 'must be one line: logs are matched line by line';
+  if (signature.text !== undefined) {
+    // Logs are normalized before matching, so text that normalization rewrites never appears.
+    const normalized = normalizeLine(signature.text);
+    if (normalized !== signature.text) return `never matches a normalized log line; write it as it reads after normalization: "${normalized}"`;
+    return undefined;
+  }
   try {
     compileSignature(signature);
     return undefined;

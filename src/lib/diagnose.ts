@@ -1,0 +1,238 @@
+/**
+ * The diagnosis engine: finds the known issues whose signatures appear in a pasted log and ranks
+ * them. Pure (no DOM, no node:*), so the /diagnose/ page's worker and `uenv-kb diagnose` share it.
+ *
+ * Linear time by construction: normalization is linear (see log-normalize.ts), and every
+ * signature is an RE2 pattern (re2js: automata, no backtracking). All signatures are compiled into
+ * one RE2 set that scans the log in blocks of lines; only the lines of a block in which the set found
+ * a signature are then tested against that signature alone. Each character is thus scanned once by
+ * the set and at most once per signature — never more, whatever the input.
+ */
+import { RE2Set } from 're2js';
+import type { Signature } from '../schemas/issue';
+import { normalizeLog } from './log-normalize';
+import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
+import { issueUrl } from './site';
+
+/** Largest log accepted, in bytes of UTF-8 (or characters of an already decoded string). */
+export const MAX_LOG_BYTES = 10 * 1024 * 1024;
+/**
+ * Evidence of at least this weight is specific: it alone can report an issue. Lighter (generic)
+ * evidence, such as a bare "Segmentation fault", only adds to the score of an issue that specific
+ * evidence already points to.
+ */
+export const SPECIFIC_WEIGHT = 5;
+/** Lines are scanned by the signature set in blocks of about this many characters. */
+const BLOCK_CHARS = 16 * 1024;
+/** Matched lines shown per issue, and characters shown per line. */
+const MAX_LINES_PER_MATCH = 20;
+const MAX_LINE_CHARS = 400;
+
+export interface DiagnosableIssue {
+  id: string;
+  title: string;
+  packages: string[];
+  status: string;
+  signatures: Signature[];
+}
+
+export interface MatchedLine {
+  /** 1-based line number in the input. */
+  n: number;
+  /** The line as pasted (terminal escapes removed), cut to 400 characters. */
+  text: string;
+}
+
+export interface Evidence {
+  /** Index of the signature in the issue record's `signatures`. */
+  index: number;
+  signature: Signature;
+  lines: MatchedLine[];
+}
+
+export interface DiagnosisMatch {
+  id: string;
+  title: string;
+  packages: string[];
+  status: string;
+  /** Sum of the weights of the distinct signatures found. */
+  score: number;
+  /** Every matched line of every signature, in input order (at most 20). */
+  lines: MatchedLine[];
+  /** Permalink of the issue page (site-relative). */
+  url: string;
+  evidence: Evidence[];
+}
+
+export interface Diagnosis {
+  /** Best first. Empty when no issue has specific evidence in the log. */
+  matches: DiagnosisMatch[];
+  lineCount: number;
+  /** When nothing matched: the line most worth searching for. */
+  suggestion?: MatchedLine;
+}
+
+export interface DiagnoseOptions {
+  /** Keep at most this many matches. */
+  top?: number;
+}
+
+interface Entry {
+  issue: number;
+  index: number;
+  compiled: CompiledSignature;
+}
+
+export class SignatureCompileError extends Error {
+  constructor(
+    readonly issueId: string,
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(`issue "${issueId}": signatures.${index}: ${(cause as Error).message}`, { cause });
+    this.name = 'SignatureCompileError';
+  }
+}
+
+/** Offsets at which each line starts, plus a final entry one past the end. */
+function lineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count + 1);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+  starts[count] = text.length + 1;
+  return starts;
+}
+
+function lineAt(text: string, starts: Int32Array, i: number): string {
+  return text.slice(starts[i], starts[i + 1]! - 1);
+}
+
+function clip(line: string): string {
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+}
+
+export class Diagnoser {
+  private readonly entries: Entry[] = [];
+  private readonly set = new RE2Set(RE2Set.UNANCHORED);
+
+  constructor(private readonly issues: readonly DiagnosableIssue[]) {
+    issues.forEach((issue, i) =>
+      issue.signatures.forEach((signature, index) => {
+        try {
+          this.entries.push({ issue: i, index, compiled: compileSignature(signature) });
+          // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
+          this.set.add(`(?m)${signaturePattern(signature)}`);
+        } catch (err) {
+          throw new SignatureCompileError(issue.id, index, err);
+        }
+      }),
+    );
+    if (this.entries.length) this.set.compile();
+  }
+
+  get signatureCount(): number {
+    return this.entries.length;
+  }
+
+  diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis {
+    const { display, normalized } = normalizeLog(text);
+    const starts = lineStarts(normalized);
+    const lineCount = starts.length - 1;
+    const hits = this.findHits(normalized, starts, lineCount);
+    const displayStarts = hits.size ? lineStarts(display) : starts;
+    const shown = (i: number): MatchedLine => ({ n: i + 1, text: clip(lineAt(display, displayStarts, i)) });
+
+    const byIssue = new Map<number, Evidence[]>();
+    for (const [e, lines] of hits) {
+      const { issue, index, compiled } = this.entries[e]!;
+      const evidence = byIssue.get(issue) ?? [];
+      evidence.push({ index, signature: compiled.signature, lines: lines.slice(0, MAX_LINES_PER_MATCH).map(shown) });
+      byIssue.set(issue, evidence);
+    }
+    const matches: (DiagnosisMatch & { strongest: number })[] = [];
+    for (const [i, evidence] of byIssue) {
+      const weights = evidence.map((ev) => ev.signature.weight);
+      const strongest = Math.max(...weights);
+      if (strongest < SPECIFIC_WEIGHT) continue;
+      const issue = this.issues[i]!;
+      const lineNumbers = [...new Set(evidence.flatMap((ev) => ev.lines.map((l) => l.n)))].sort((a, b) => a - b);
+      const byNumber = new Map(evidence.flatMap((ev) => ev.lines.map((l) => [l.n, l] as const)));
+      matches.push({
+        id: issue.id,
+        title: issue.title,
+        packages: issue.packages,
+        status: issue.status,
+        score: weights.reduce((a, b) => a + b, 0),
+        lines: lineNumbers.slice(0, MAX_LINES_PER_MATCH).map((n) => byNumber.get(n)!),
+        url: issueUrl(issue.id),
+        evidence: evidence.sort((a, b) => b.signature.weight - a.signature.weight || a.index - b.index),
+        strongest,
+      });
+    }
+    matches.sort((a, b) => b.score - a.score || b.strongest - a.strongest || a.lines[0]!.n - b.lines[0]!.n || a.id.localeCompare(b.id));
+    const kept = matches.slice(0, options.top ?? matches.length).map(({ strongest: _, ...m }) => m);
+    const diagnosis: Diagnosis = { matches: kept, lineCount };
+    if (!kept.length) {
+      const suggestion = mostDistinctiveLine(normalized, starts);
+      if (suggestion) diagnosis.suggestion = suggestion;
+    }
+    return diagnosis;
+  }
+
+  /** Signature entry → indexes of the lines it matches, in order. */
+  private findHits(normalized: string, starts: Int32Array, lineCount: number): Map<number, number[]> {
+    const hits = new Map<number, number[]>();
+    if (!this.entries.length) return hits;
+    for (let first = 0; first < lineCount; ) {
+      let end = first + 1;
+      while (end < lineCount && starts[end]! - starts[first]! < BLOCK_CHARS) end++;
+      const block = normalized.slice(starts[first], starts[end]! - 1);
+      for (const e of this.set.match(block)) {
+        const { compiled } = this.entries[e]!;
+        for (let i = first; i < end; i++) {
+          if (!compiled.test(lineAt(normalized, starts, i))) continue;
+          const lines = hits.get(e) ?? [];
+          lines.push(i);
+          hits.set(e, lines);
+        }
+      }
+      first = end;
+    }
+    return new Map([...hits].sort((a, b) => a[0] - b[0]));
+  }
+}
+
+export function compileDiagnoser(issues: readonly DiagnosableIssue[]): Diagnoser {
+  return new Diagnoser(issues);
+}
+
+const ERROR_WORDS =
+  /\b(?:error|errors|fatal|failed|failure|abort|aborted|segmentation fault|sigsegv|sigbus|undefined reference|undefined symbol|cannot|no such file|not found|traceback|exception|panic|core dumped|killed)\b/i;
+const WARNING_WORDS = /\bwarn(?:ing)?\b/i;
+/** A token that names something: snake_case, a dotted soname, a path, a C++ scope, a call. */
+const NAMING = /[_.:/(]/;
+const PLACEHOLDERS = /0xADDR|\bPID\b|\bNID\b|-HASH\b|~\//g;
+
+/**
+ * The line a person would search for when no issue matched: an error line that names things
+ * (identifiers, files), without the machine-specific placeholders. Earliest wins ties, because a
+ * build log's first error is usually the cause.
+ */
+export function mostDistinctiveLine(normalized: string, starts: Int32Array = lineStarts(normalized)): MatchedLine | undefined {
+  let best: MatchedLine | undefined;
+  let bestScore = 0;
+  for (let i = 0; i < starts.length - 1; i++) {
+    const line = normalized.slice(starts[i], Math.min(starts[i + 1]! - 1, starts[i]! + MAX_LINE_CHARS)).trim();
+    if (line.length < 8) continue;
+    let score = ERROR_WORDS.test(line) ? 10 : WARNING_WORDS.test(line) ? 3 : 0;
+    if (!score) continue;
+    score += Math.min(5, line.split(/[ \t]+/).filter((token) => token.length > 3 && NAMING.test(token)).length);
+    if (score > bestScore) {
+      bestScore = score;
+      best = { n: i + 1, text: line.replace(PLACEHOLDERS, ' ').replace(/[ \t]{2,}/g, ' ').trim() };
+    }
+  }
+  return best;
+}
