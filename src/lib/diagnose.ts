@@ -10,7 +10,7 @@
  */
 import { RE2Set } from 're2js';
 import type { Signature } from '../schemas/issue';
-import { normalizeLog } from './log-normalize';
+import { normalizeDisplayText, toDisplayText } from './log-normalize';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
 import { issueUrl } from './site';
 
@@ -137,12 +137,12 @@ export class Diagnoser {
   }
 
   diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis {
-    const { display, normalized } = normalizeLog(text);
-    const starts = lineStarts(normalized);
-    const lineCount = starts.length - 1;
-    const hits = this.findHits(normalized, starts, lineCount);
-    const displayStarts = hits.size ? lineStarts(display) : starts;
-    const shown = (i: number): MatchedLine => ({ n: i + 1, text: clip(lineAt(display, displayStarts, i)) });
+    const display = toDisplayText(text);
+    const starts = lineStarts(display);
+    // A final newline ends the last line; it does not start another.
+    const lineCount = starts.length - 1 - (display.endsWith('\n') ? 1 : 0);
+    const hits = this.findHits(display, starts, lineCount);
+    const shown = (i: number): MatchedLine => ({ n: i + 1, text: clip(lineAt(display, starts, i)) });
 
     const byIssue = new Map<number, Evidence[]>();
     for (const [e, lines] of hits) {
@@ -157,7 +157,6 @@ export class Diagnoser {
       const strongest = Math.max(...weights);
       if (strongest < SPECIFIC_WEIGHT) continue;
       const issue = this.issues[i]!;
-      const lineNumbers = [...new Set(evidence.flatMap((ev) => ev.lines.map((l) => l.n)))].sort((a, b) => a - b);
       const byNumber = new Map(evidence.flatMap((ev) => ev.lines.map((l) => [l.n, l] as const)));
       matches.push({
         id: issue.id,
@@ -165,7 +164,7 @@ export class Diagnoser {
         packages: issue.packages,
         status: issue.status,
         score: weights.reduce((a, b) => a + b, 0),
-        lines: lineNumbers.slice(0, MAX_LINES_PER_MATCH).map((n) => byNumber.get(n)!),
+        lines: [...byNumber.keys()].sort((a, b) => a - b).slice(0, MAX_LINES_PER_MATCH).map((n) => byNumber.get(n)!),
         url: issueUrl(issue.id),
         evidence: evidence.sort((a, b) => b.signature.weight - a.signature.weight || a.index - b.index),
         strongest,
@@ -175,32 +174,44 @@ export class Diagnoser {
     const kept = matches.slice(0, options.top ?? matches.length).map(({ strongest: _, ...m }) => m);
     const diagnosis: Diagnosis = { matches: kept, lineCount };
     if (!kept.length) {
-      const suggestion = mostDistinctiveLine(normalized, starts);
+      const suggestion = mostDistinctiveLine(display, starts, lineCount);
       if (suggestion) diagnosis.suggestion = suggestion;
     }
     return diagnosis;
   }
 
   /** Signature entry → indexes of the lines it matches, in order. */
-  private findHits(normalized: string, starts: Int32Array, lineCount: number): Map<number, number[]> {
+  private findHits(display: string, starts: Int32Array, lineCount: number): Map<number, number[]> {
     const hits = new Map<number, number[]>();
     if (!this.entries.length) return hits;
-    for (let first = 0; first < lineCount; ) {
-      let end = first + 1;
-      while (end < lineCount && starts[end]! - starts[first]! < BLOCK_CHARS) end++;
-      const block = normalized.slice(starts[first], starts[end]! - 1);
-      for (const e of this.set.match(block)) {
+    forEachBlock(display, starts, lineCount, (first, block) => {
+      const found = this.set.match(block);
+      if (!found.length) return;
+      const lines = block.split('\n');
+      for (const e of found) {
         const { compiled } = this.entries[e]!;
-        for (let i = first; i < end; i++) {
-          if (!compiled.test(lineAt(normalized, starts, i))) continue;
-          const lines = hits.get(e) ?? [];
-          lines.push(i);
-          hits.set(e, lines);
-        }
+        lines.forEach((line, j) => {
+          if (!compiled.test(line)) return;
+          const list = hits.get(e) ?? [];
+          list.push(first + j);
+          hits.set(e, list);
+        });
       }
-      first = end;
-    }
+    });
     return new Map([...hits].sort((a, b) => a[0] - b[0]));
+  }
+}
+
+/**
+ * Calls fn with each block of whole lines (about BLOCK_CHARS long), normalized. Small strings keep
+ * the regular expressions fast; a block never splits a line, so line numbers carry over.
+ */
+function forEachBlock(display: string, starts: Int32Array, lineCount: number, fn: (first: number, normalizedBlock: string) => void): void {
+  for (let first = 0; first < lineCount; ) {
+    let end = first + 1;
+    while (end < lineCount && starts[end]! - starts[first]! < BLOCK_CHARS) end++;
+    fn(first, normalizeDisplayText(display.slice(starts[first], starts[end]! - 1)));
+    first = end;
   }
 }
 
@@ -220,19 +231,20 @@ const PLACEHOLDERS = /0xADDR|\bPID\b|\bNID\b|-HASH\b|~\//g;
  * (identifiers, files), without the machine-specific placeholders. Earliest wins ties, because a
  * build log's first error is usually the cause.
  */
-export function mostDistinctiveLine(normalized: string, starts: Int32Array = lineStarts(normalized)): MatchedLine | undefined {
+export function mostDistinctiveLine(display: string, starts: Int32Array = lineStarts(display), lineCount = starts.length - 1): MatchedLine | undefined {
   let best: MatchedLine | undefined;
   let bestScore = 0;
-  for (let i = 0; i < starts.length - 1; i++) {
-    const line = normalized.slice(starts[i], Math.min(starts[i + 1]! - 1, starts[i]! + MAX_LINE_CHARS)).trim();
-    if (line.length < 8) continue;
-    let score = ERROR_WORDS.test(line) ? 10 : WARNING_WORDS.test(line) ? 3 : 0;
-    if (!score) continue;
-    score += Math.min(5, line.split(/[ \t]+/).filter((token) => token.length > 3 && NAMING.test(token)).length);
-    if (score > bestScore) {
+  forEachBlock(display, starts, lineCount, (first, block) => {
+    block.split('\n').forEach((full, j) => {
+      const line = full.slice(0, MAX_LINE_CHARS).trim();
+      if (line.length < 8) return;
+      let score = ERROR_WORDS.test(line) ? 10 : WARNING_WORDS.test(line) ? 3 : 0;
+      if (!score) return;
+      score += Math.min(5, line.split(/[ \t]+/).filter((token) => token.length > 3 && NAMING.test(token)).length);
+      if (score <= bestScore) return;
       bestScore = score;
-      best = { n: i + 1, text: line.replace(PLACEHOLDERS, ' ').replace(/[ \t]{2,}/g, ' ').trim() };
-    }
-  }
+      best = { n: first + j + 1, text: line.replace(PLACEHOLDERS, ' ').replace(/[ \t]{2,}/g, ' ').trim() };
+    });
+  });
   return best;
 }

@@ -140,19 +140,20 @@ export function unifyLineEndings(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-export interface NormalizedLog {
-  /** The input with unified line endings and without terminal escapes: what the user sees. */
-  display: string;
-  /** `display` with every normalization applied; same line count as `display`. */
-  normalized: string;
+/** The input as the user sees it: unified line endings, no terminal escapes or control characters. */
+export function toDisplayText(text: string): string {
+  return applyRules(unifyLineEndings(text), DISPLAY_RULES);
 }
 
-export function normalizeLog(text: string): NormalizedLog {
-  const display = applyRules(unifyLineEndings(text), DISPLAY_RULES);
-  return { display, normalized: applyRules(applyRules(display, PREFIX_RULES), VALUE_RULES) };
+/**
+ * Normalizes text that went through toDisplayText. Callers may pass any run of whole lines: the
+ * diagnosis engine normalizes a log block by block, which keeps the strings small and fast.
+ */
+export function normalizeDisplayText(display: string): string {
+  return applyRules(applyRules(display, PREFIX_RULES), VALUE_RULES);
 }
 
-/** One line normalized the way the engine sees it (for signature authors and tests). */
-export function normalizeLine(line: string): string {
-  return normalizeLog(line).normalized;
+/** One line (or a whole log) normalized the way the engine sees it, for signature authors and tests. */
+export function normalizeLine(text: string): string {
+  return normalizeDisplayText(toDisplayText(text));
 }
