@@ -21,16 +21,11 @@ export interface NormalizeRule {
 /** Terminal escape sequences and stray control characters; removed from the displayed text too. */
 const DISPLAY_RULES: NormalizeRule[] = [
   {
-    name: 'ANSI colours and terminal escapes',
-    example: ['\x1b[1;31merror:\x1b[0m undefined reference', 'error: undefined reference'],
-    // CSI (ESC [ params intermediates final), OSC (ESC ] ... BEL or ESC \), two-character escapes.
-    pattern: /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?/g,
-    replacement: '',
-  },
-  {
-    name: 'control characters',
-    example: ['progress\x08\x08 done', 'progress done'],
-    pattern: /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g,
+    name: 'ANSI colours, terminal escapes and control characters',
+    example: ['\x1b[1;31merror:\x1b[0m undefined\x08 reference', 'error: undefined reference'],
+    // One pass: CSI (ESC [ params intermediates final), OSC (ESC ] ... BEL or ESC \), two-character
+    // escapes, a lone ESC, then any other control character except tab and newline.
+    pattern: /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g,
     replacement: '',
   },
 ];

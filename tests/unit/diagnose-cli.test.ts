@@ -1,0 +1,116 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, type CliIO } from '../../src/cli/main';
+import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
+
+const FIXTURE_CONTENT = 'tests/unit/fixtures/diagnose/content';
+const TEARDOWN = ['osu_bw done', '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4', '#1  0x0000400017f01234 in cxip_curl_fini ()', 'Segmentation fault (core dumped)'].join('\n');
+
+async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), stdin: async () => stdin };
+  const code = await main(['diagnose', ...args], io);
+  return { code, out, err };
+}
+
+let dir: string;
+const file = (name: string, data: string | Uint8Array) => {
+  const path = join(dir, name);
+  writeFileSync(path, data);
+  return path;
+};
+
+beforeAll(() => {
+  process.env.UENV_KB_CONTENT = FIXTURE_CONTENT;
+  dir = mkdtempSync(join(tmpdir(), 'uenv-kb-diagnose-'));
+});
+afterAll(() => {
+  delete process.env.UENV_KB_CONTENT;
+});
+
+describe('uenv-kb diagnose', () => {
+  it('prints the matching issue with its absolute permalink and lines, exit 0', async () => {
+    const r = await cli([file('teardown.log', TEARDOWN)]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1. Fixture: segfault at teardown in cxip_curl_fini');
+    expect(r.out).toContain('https://uenv-cxi-kb.example.org/issues/fixture-curl-teardown/');
+    expect(r.out).toContain('line 3: #1  0x0000400017f01234 in cxip_curl_fini ()');
+  });
+
+  it('--json prints exactly the documented shape', async () => {
+    const r = await cli(['--json', '-'], TEARDOWN);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      matches: [
+        {
+          id: 'fixture-curl-teardown',
+          title: 'Fixture: segfault at teardown in cxip_curl_fini',
+          packages: ['libfabric'],
+          status: 'open',
+          score: 15,
+          lines: [
+            { n: 2, text: '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4' },
+            { n: 3, text: '#1  0x0000400017f01234 in cxip_curl_fini ()' },
+            { n: 4, text: 'Segmentation fault (core dumped)' },
+          ],
+          url: 'https://uenv-cxi-kb.example.org/issues/fixture-curl-teardown/',
+        },
+      ],
+    });
+  });
+
+  it('--top limits the matches', async () => {
+    const log = `${TEARDOWN}\nMPIDI_OFI_handle_cq_error(1062): OFI poll failed`;
+    expect(JSON.parse((await cli(['--json'], log)).out).matches).toHaveLength(2);
+    expect(JSON.parse((await cli(['--json', '--top', '1'], log)).out).matches.map((m: { id: string }) => m.id)).toEqual(['fixture-curl-teardown']);
+  });
+
+  it('exit 1 and a search suggestion when nothing matches', async () => {
+    const r = await cli(['-'], 'configure: error: C compiler cannot create executables\nsee config.log');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no known issue matches standard input (2 lines)');
+    expect(r.out).toContain('configure: error: C compiler cannot create executables');
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'nope.log'), /nope\.log: cannot be read: ENOENT/],
+    ['a directory', () => dir, /is a directory/],
+    ['binary data', () => file('core', new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), /binary data \(NUL byte at offset 7\)/],
+    ['non-UTF-8 data', () => file('latin', new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0xe9 : 0x41)))), /not UTF-8 text/],
+    ['a file over the size limit', () => file('big.log', 'a'.repeat(MAX_LOG_BYTES + 1)), /is 10\.0 MiB, over the 10\.0 MiB limit/],
+  ])('exit 2 with a clear message for %s', async (_what, path, message) => {
+    const r = await cli([path()]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+
+  it('accepts a log of exactly the size limit', async () => {
+    expect((await cli([file('max.log', 'a'.repeat(MAX_LOG_BYTES))])).code).toBe(1);
+  });
+
+  it.each([
+    [['--top', '0'], /--top needs a positive whole number, got "0"/],
+    [['--top'], /--top needs a positive whole number, got ""/],
+    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['a.log', 'b.log'], /one log at a time, got 2/],
+  ])('exit 2 on bad usage %j', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('runs as `npx uenv-kb diagnose` with standard input from a pipe', () => {
+    const env = { ...process.env, UENV_KB_CONTENT: FIXTURE_CONTENT };
+    const ok = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '--json', '-'], { input: TEARDOWN, env, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).matches[0].id).toBe('fixture-curl-teardown');
+    const none = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose'], { input: 'all fine', env, encoding: 'utf8' });
+    expect(none.status).toBe(1);
+    expect(() => execFileSync('node', ['bin/uenv-kb.mjs', 'diagnose', join(dir, 'missing')], { env, stdio: 'pipe' })).toThrow(/missing: cannot be read/);
+  });
+});
