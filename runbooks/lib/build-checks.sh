@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# Checks for runbooks/build-stack.sh: stackinator releases/v5's own rules, applied before anything
+# runs (stackinator/builder.py and recipe.py; /work/shared/reference/stackinator-format.md §3), and the
+# host checks of the preflight step. Sourced only.
+
+# uk_build_recipe_value <config.yaml> <key>: the first `key: value` in the file, block or flow
+# style, without quotes. Enough for `store:` and `commit:`; the full check is the recipe validator.
+uk_build_recipe_value() {
+  grep -Eo "(^|[{,[:space:]])$2:[[:space:]]*[^,}#[:space:]]+" -- "$1" 2>/dev/null |
+    head -n1 | sed -E "s/^.*$2:[[:space:]]*//; s/^[\"']//; s/[\"']\$//"
+}
+
+# uk_build_default_mount <recipe>: the recipe's `store` (stackinator's default: /user-environment).
+uk_build_default_mount() {
+  local store
+  store="$(uk_build_recipe_value "$1/config.yaml" store)"
+  printf '%s\n' "${store:-/user-environment}"
+}
+
+# uk_build_check_build_path <path>: stackinator refuses `/`, anything under /tmp (the sandbox
+# rebinds /tmp) and anything under $HOME (rebound too). Checked on the path as given and resolved.
+uk_build_check_build_path() {
+  local given resolved p home=""
+  given="$(realpath -m -s -- "$1")"
+  resolved="$(realpath -m -- "$1")"
+  [ -n "${HOME:-}" ] && home="$(realpath -m -- "$HOME")"
+  for p in "$given" "$resolved"; do
+    [ "$p" != / ] || uk_die "build path $1 is '/'; stackinator refuses it. Use e.g. --build /dev/shm/\$USER/stack-build"
+    case "$p/" in
+      /tmp/*) uk_die "build path $1 is under /tmp; stackinator refuses it because its sandbox rebinds /tmp. Use e.g. --build /dev/shm/\$USER/stack-build" ;;
+    esac
+    if [ -n "$home" ] && [ "$home" != / ]; then
+      case "$p/" in
+        "$home"/*) uk_die "build path $1 is under \$HOME ($HOME); stackinator refuses it because its sandbox rebinds \$HOME. Use e.g. --build /dev/shm/\$USER/stack-build" ;;
+      esac
+    fi
+  done
+}
+
+# uk_build_check_mount <dir>: stackinator needs the mount point to exist when it configures.
+uk_build_check_mount() {
+  [ -d "$1" ] || uk_die "mount point $1 does not exist; stackinator needs it at configure time (ask an administrator to create it, or pass --mount DIR)"
+}
+
+# uk_build_check_develop <recipe>: --develop forces stackinator's Spack 0.24 templates and cannot be
+# combined with a Spack version (stackinator: --develop and --spack-version are exclusive). A
+# recipe whose spack.commit names a release (0.21–0.24) would need --spack-version instead.
+uk_build_check_develop() {
+  local commit
+  commit="$(uk_build_recipe_value "$1/config.yaml" commit)"
+  if [[ "$commit" =~ (^|[^0-9.])0\.2[1-4]([^0-9]|$) ]]; then
+    uk_die "$1/config.yaml: spack.commit: '$commit' names a Spack release, but this runbook configures with --develop (Spack develop templates); stackinator accepts --develop or --spack-version, never both"
+  fi
+}
+
+# uk_build_check_inputs: every rule that needs no tool, checked before anything runs.
+uk_build_check_inputs() {
+  [ -d "$UK_BUILD_RECIPE" ] || uk_die "--recipe $UK_BUILD_RECIPE is not a directory"
+  [ -f "$UK_BUILD_RECIPE/config.yaml" ] || uk_die "--recipe $UK_BUILD_RECIPE has no config.yaml (not a stackinator recipe)"
+  if [ -n "$UK_BUILD_SYSTEM_GIVEN" ] && [ ! -d "$UK_BUILD_SYSTEM" ]; then
+    uk_die "--system $UK_BUILD_SYSTEM is not a directory"
+  fi
+  if [ -n "$UK_BUILD_CACHE" ] && [ ! -f "$UK_BUILD_CACHE" ]; then
+    uk_die "--cache $UK_BUILD_CACHE is not a file"
+  fi
+  uk_build_check_build_path "$UK_BUILD_DIR"
+  uk_build_check_mount "$UK_BUILD_MOUNT"
+  uk_build_check_develop "$UK_BUILD_RECIPE"
+}
+
+# uk_build_existing_parent <path>: the path itself or its nearest existing ancestor.
+uk_build_existing_parent() {
+  local p=$1
+  while [ ! -e "$p" ]; do p="$(dirname -- "$p")"; done
+  printf '%s\n' "$p"
+}
+
+# uk_build_free_gib <path>: free space (GiB, rounded down) in the filesystem holding <path>.
+uk_build_free_gib() {
+  local kib
+  kib="$(uk_build_run df -Pk -- "$1" | awk 'NR == 2 { print $4 }')"
+  printf '%s\n' "$((${kib:-0} / 1024 / 1024))"
+}

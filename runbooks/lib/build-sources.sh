@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# Sources for runbooks/build-stack.sh: stackinator at a pinned ref and alps-cluster-config with our
+# internal-cxi folder placed in it. Sourced only. Clone URLs can be overridden (a local mirror, or
+# file:// repositories in the tests) with UK_STACKINATOR_URL and UK_CLUSTER_CONFIG_URL.
+
+# uk_build_stackinator_ref: the one place the pinned stackinator ref is written: the head of
+# eth-cscs/stackinator `releases/v5` (2025-09-08, "default to 0.24 as the default detected spack
+# version"), the branch for Spack develop snapshots from before 1.0 with version-1 recipes.
+uk_build_stackinator_ref() {
+  printf '%s\n' 65f797bdcc4377f2e013682457d9cc1b2dc368cc
+}
+
+uk_build_stackinator_url() {
+  printf '%s\n' "${UK_STACKINATOR_URL:-https://github.com/eth-cscs/stackinator.git}"
+}
+
+uk_build_cluster_config_url() {
+  printf '%s\n' "${UK_CLUSTER_CONFIG_URL:-https://github.com/eth-cscs/alps-cluster-config.git}"
+}
+
+# uk_build_stackinator_dir: the checkout stack-config runs from: --stackinator DIR, or ours.
+uk_build_stackinator_dir() {
+  if [ -n "$UK_BUILD_STACKINATOR" ] && [ -d "$UK_BUILD_STACKINATOR" ]; then
+    realpath -- "$UK_BUILD_STACKINATOR"
+  else
+    printf '%s/sources/stackinator\n' "$UK_BUILD_DIR"
+  fi
+}
+
+# uk_build_git_rev <dir> <ref>: a revision of <ref> that exists in the clone <dir> (the ref itself,
+# or its remote-tracking branch), or nothing.
+uk_build_git_rev() {
+  local r
+  for r in "$2" "origin/$2"; do
+    if git -C "$1" rev-parse --verify --quiet "$r^{commit}" >/dev/null; then
+      printf '%s\n' "$r"
+      return 0
+    fi
+  done
+}
+
+# uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref.
+uk_build_fetch_stackinator() {
+  local dir ref rev
+  dir="$(uk_build_stackinator_dir)"
+  if [ -n "$UK_BUILD_STACKINATOR" ] && [ -d "$UK_BUILD_STACKINATOR" ]; then
+    [ -f "$dir/bin/stack-config" ] || uk_die "--stackinator $UK_BUILD_STACKINATOR has no bin/stack-config (not a stackinator checkout)"
+    uk_log "stackinator: using your checkout $dir as it is"
+    return 0
+  fi
+  ref="${UK_BUILD_STACKINATOR:-$(uk_build_stackinator_ref)}"
+  if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
+    uk_die "$dir exists but is not a git checkout; remove it or pass --stackinator DIR"
+  fi
+  [ -d "$dir/.git" ] || uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$dir"
+  if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$dir/.git" ]; then
+    rev=$ref
+  else
+    rev="$(uk_build_git_rev "$dir" "$ref")"
+    if [ -z "$rev" ]; then
+      uk_build_run git -C "$dir" fetch origin "$ref"
+      rev=FETCH_HEAD
+    fi
+  fi
+  if [ -d "$dir/.git" ] && [ "$(git -C "$dir" rev-parse --verify --quiet HEAD || true)" = "$(git -C "$dir" rev-parse --verify --quiet "$rev^{commit}" || true)" ]; then
+    uk_log "stackinator: reusing $dir at $(git -C "$dir" rev-parse --short HEAD)"
+    return 0
+  fi
+  uk_build_run git -C "$dir" checkout --detach "$rev"
+}
+
+# uk_build_fetch_cluster_config: clone (or reuse) alps-cluster-config releases/v5 and place a fresh
+# copy of this repository's internal-cxi folder in it.
+uk_build_fetch_cluster_config() {
+  local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi"
+  [ -d "$ours" ] || uk_die "this repository has no cluster configuration at $ours; pass --system DIR"
+  if [ -d "$dir/.git" ]; then
+    uk_log "alps-cluster-config: reusing $dir at $(git -C "$dir" rev-parse --short HEAD)"
+  else
+    [ ! -e "$dir" ] || uk_die "$dir exists but is not a git checkout; remove it or pass --system DIR"
+    uk_build_run git clone --branch releases/v5 "$(uk_build_cluster_config_url)" "$dir"
+  fi
+  [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"
+  uk_build_run cp -a -- "$ours" "$dir/internal-cxi"
+}

@@ -1,0 +1,179 @@
+# shellcheck shell=bash
+# State of a build directory for runbooks/build-stack.sh: ownership marker, lock, step stamps, logs,
+# and the one way commands run (printed first, skipped under --dry-run). Sourced only.
+#
+# Layout inside <build> (stackinator owns everything else there):
+#   .uenv-kb/owner            written when this runbook created or adopted the (empty) directory
+#   .uenv-kb/done/<n>-<step>  one stamp per finished step
+#   .uenv-kb/running          the step in progress; left behind when a run is killed
+#   logs/<n>-<step>.log       each step's output, appended per attempt
+#   sources/                  stackinator and alps-cluster-config checkouts (step 2)
+#
+# Globals read: UK_BUILD_DIR, UK_BUILD_DRY_RUN.
+
+# uk_build_state_dir: where the runbook keeps its own bookkeeping.
+uk_build_state_dir() {
+  printf '%s/.uenv-kb\n' "$UK_BUILD_DIR"
+}
+
+# uk_build_steps_file: the library whose `# @step` markers define the steps (one source of truth
+# for the script and the site page).
+uk_build_steps_file() {
+  printf '%s/build-steps.sh\n' "$(dirname "${BASH_SOURCE[0]}")"
+}
+
+# uk_build_steps: prints "<n> <slug>" per step, in order, read from the step markers.
+uk_build_steps() {
+  sed -n -E 's/^# @step ([0-9]+) ([a-z0-9-]+): .*/\1 \2/p' "$(uk_build_steps_file)"
+}
+
+# uk_build_step_title <slug>
+uk_build_step_title() {
+  sed -n -E "s/^# @step [0-9]+ $1: (.*)/\\1/p" "$(uk_build_steps_file)"
+}
+
+# uk_build_step_number <name-or-number>: the step's number, or nothing when there is no such step.
+uk_build_step_number() {
+  local n slug
+  while read -r n slug; do
+    if [ "$1" = "$n" ] || [ "$1" = "$slug" ]; then
+      printf '%s\n' "$n"
+      return 0
+    fi
+  done < <(uk_build_steps)
+}
+
+# uk_build_quote <arg...>: the arguments as a shell would need them typed (copy-pastable).
+uk_build_quote() {
+  local a out=()
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=("$a")
+    else
+      out+=("'${a//\'/\'\\\'\'}'")
+    fi
+  done
+  printf '%s\n' "${out[*]}"
+}
+
+# uk_build_run <cmd> [args...]: prints "+ cmd args" (stderr), then runs it unless --dry-run.
+uk_build_run() {
+  printf '+ %s\n' "$(uk_build_quote "$@")" >&2
+  [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && return 0
+  "$@"
+}
+
+# uk_build_run_in <dir> <cmd> [args...]: the same, in <dir> (printed as a `cd` line first).
+uk_build_run_in() {
+  local dir=$1
+  shift
+  printf '+ cd %s\n' "$(uk_build_quote "$dir")" >&2
+  [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && { uk_build_run "$@"; return 0; }
+  (cd "$dir" && uk_build_run "$@")
+}
+
+# uk_build_inside <path>: true when <path> is strictly inside the build directory.
+uk_build_inside() {
+  local p
+  p="$(realpath -m -- "$1")"
+  [[ "$p" == "$(realpath -m -- "$UK_BUILD_DIR")"/?* ]]
+}
+
+# uk_build_remove <path>: deletes a path the runbook made; refuses anything outside <build>.
+uk_build_remove() {
+  uk_build_inside "$1" || uk_die "refusing to delete $1: it is outside the build directory $UK_BUILD_DIR"
+  uk_build_run rm -rf -- "$1"
+}
+
+# uk_build_check_owner: refuses a build path that is not a directory, or a non-empty directory
+# without our ownership marker. Reads only.
+uk_build_check_owner() {
+  local owner
+  owner="$(uk_build_state_dir)/owner"
+  if [ -e "$UK_BUILD_DIR" ] && [ ! -d "$UK_BUILD_DIR" ]; then
+    uk_die "build path $UK_BUILD_DIR exists and is not a directory"
+  fi
+  if [ -d "$UK_BUILD_DIR" ] && [ ! -f "$owner" ] && [ -n "$(ls -A -- "$UK_BUILD_DIR")" ]; then
+    uk_die "build directory $UK_BUILD_DIR is not empty and was not made by this runbook (no $owner); choose another --build, or empty it yourself"
+  fi
+}
+
+# uk_build_claim: creates the build directory (or adopts an empty one) and marks it as ours.
+uk_build_claim() {
+  local state
+  state="$(uk_build_state_dir)"
+  uk_build_check_owner
+  [ -f "$state/owner" ] && return 0
+  mkdir -p -- "$state/done" "$UK_BUILD_DIR/logs"
+  printf 'created by runbooks/build-stack.sh on %s for user %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${USER:-$(id -un)}" >"$state/owner"
+}
+
+# uk_build_lock: one run per build directory at a time. The lock is held on the directory itself
+# (no file to create) and is released by the kernel even after `kill -9`.
+uk_build_lock() {
+  [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && return 0
+  exec {UK_BUILD_LOCK_FD}<"$UK_BUILD_DIR"
+  flock -n "$UK_BUILD_LOCK_FD" || uk_die "another build-stack.sh run holds $UK_BUILD_DIR; wait for it to finish"
+}
+
+# uk_build_stamp_path <n> <slug>
+uk_build_stamp_path() {
+  printf '%s/done/%s-%s\n' "$(uk_build_state_dir)" "$1" "$2"
+}
+
+# uk_build_is_done <n> <slug>
+uk_build_is_done() {
+  [ -f "$(uk_build_stamp_path "$1" "$2")" ]
+}
+
+# uk_build_forget_from <n>: removes the stamps of step <n> and later (--from).
+uk_build_forget_from() {
+  local n slug
+  while read -r n slug; do
+    if [ "$n" -ge "$1" ] && uk_build_is_done "$n" "$slug"; then
+      uk_build_remove "$(uk_build_stamp_path "$n" "$slug")"
+    fi
+  done < <(uk_build_steps)
+}
+
+# uk_build_interrupted: the step an earlier run was in when it died, if any.
+uk_build_interrupted() {
+  local f
+  f="$(uk_build_state_dir)/running"
+  [ -f "$f" ] && cat -- "$f"
+  return 0
+}
+
+# uk_build_log_path <n> <slug>
+uk_build_log_path() {
+  printf '%s/logs/%s-%s.log\n' "$UK_BUILD_DIR" "$1" "$2"
+}
+
+# uk_build_run_step <n> <total> <slug>: runs one step, its output on the terminal and in its log;
+# stamps it when it succeeds. Under --dry-run it only prints what the step would run.
+uk_build_run_step() {
+  local n=$1 total=$2 slug=$3 fn log rc state
+  fn="uk_build_step_${slug//-/_}"
+  uk_log "[$n/$total] $slug: $(uk_build_step_title "$slug")"
+  if [ "${UK_BUILD_DRY_RUN:-0}" = 1 ]; then
+    "$fn"
+    return 0
+  fi
+  state="$(uk_build_state_dir)"
+  log="$(uk_build_log_path "$n" "$slug")"
+  printf '%s\n' "$slug" >"$state/running"
+  printf '=== %s: step %s/%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$total" "$slug" >>"$log"
+  # Not `fn || rc=$?`: bash ignores `set -e` inside anything on the left of `||`.
+  set +e
+  (
+    set -e
+    "$fn" </dev/null
+  ) 2>&1 | tee -a -- "$log" >&2
+  rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    uk_die "step $n/$total $slug failed (exit $rc); its log is $log. Fix the cause and run the same command again: it resumes at this step."
+  fi
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$(uk_build_stamp_path "$n" "$slug")"
+  rm -f -- "$state/running"
+}

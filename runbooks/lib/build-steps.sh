@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# The steps of runbooks/build-stack.sh. Sourced only. The `# @…` markers above each step are read
+# twice: by the runbook (its step list) and by the site's "Rebuild the stack" page (grammar in
+# src/lib/runbook-steps.ts). Each @command block is what the step really runs, as its log shows.
+#
+# Globals read (set by build-stack.sh): UK_BUILD_REPO UK_BUILD_RECIPE UK_BUILD_SYSTEM
+# UK_BUILD_SYSTEM_GIVEN UK_BUILD_DIR UK_BUILD_MOUNT UK_BUILD_CACHE UK_BUILD_STACKINATOR
+# UK_BUILD_STACKINATOR_REF UK_BUILD_JOBS UK_BUILD_MIN_FREE_GIB UK_BUILD_DRY_RUN UK_BUILD_NPX.
+#
+# @placeholder <build>: the build directory, `--build` (default `/dev/shm/$USER/stack-build`). Not `/`, not under `/tmp` or `$HOME`.
+# @placeholder <mount>: the mount point the image is built for, `--mount` (default: the recipe's `store`, `/user-environment`). It must exist.
+# @placeholder <repo>: this repository's checkout, the one holding `runbooks/build-stack.sh`.
+# @placeholder <recipe>: the stackinator recipe, `--recipe` (default `<repo>/content/recipe`).
+# @placeholder <cluster>: this repository's cluster configuration, `<repo>/content/cluster/internal-cxi`.
+# @placeholder <system>: the cluster configuration handed to stackinator, `--system` (default `<build>/sources/alps-cluster-config/internal-cxi`).
+# @placeholder <cache>: a build-cache configuration file, `--cache` (optional).
+# @placeholder <stackinator>: the stackinator checkout, `--stackinator DIR` (default `<build>/sources/stackinator`).
+# @placeholder <stackinator-url>: `https://github.com/eth-cscs/stackinator.git` (the environment variable `UK_STACKINATOR_URL` overrides it, e.g. for a mirror).
+# @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`), or `--stackinator REF`.
+# @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
+# @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`).
+
+# @step 1 preflight: Check the host
+# @doc Stops before anything is written when the host cannot run stackinator:
+# @doc git, GNU make, bubblewrap (`bwrap`, stackinator's build sandbox) and python3 with jinja2, jsonschema and pyyaml
+# @doc ([stackinator's configure docs](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/configuring.md#L11-L57)).
+# @doc It checks the free space of the build path's filesystem (`--min-free`, default 50 GiB) and warns when the host is not aarch64, the architecture of the GH200 nodes the stack is built for.
+# @doc
+# @doc Before this step, and on every run, the script applies stackinator's own rules to the arguments
+# @doc ([`Builder` in stackinator](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/main.py#L49-L59)):
+# @doc the build path is not `/`, not under `/tmp` and not under `$HOME`, because the build sandbox rebinds both;
+# @doc the mount point exists; and `--develop`, which the configure step passes, is not combined with a Spack version (the recipe's `spack.commit` must not name a release).
+# @command
+#   command -v git make python3 bwrap
+#   python3 -c 'import jinja2, jsonschema, yaml'
+#   df -Pk -- <build>
+#   uname -m
+uk_build_step_preflight() {
+  local missing=() tool free arch
+  uk_build_run command -v git make python3 bwrap || true
+  for tool in git make python3 bwrap; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] || uk_die "missing tools stackinator needs: ${missing[*]} (on Debian: apt-get install git make python3 bubblewrap)"
+  uk_build_run python3 -c 'import jinja2, jsonschema, yaml' ||
+    uk_die "python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)"
+  uk_build_check_inputs
+  free="$(uk_build_free_gib "$(uk_build_existing_parent "$UK_BUILD_DIR")")"
+  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ "$free" -lt "$UK_BUILD_MIN_FREE_GIB" ]; then
+    uk_die "only $free GiB free for $UK_BUILD_DIR, need $UK_BUILD_MIN_FREE_GIB GiB (--min-free); pick a larger filesystem with --build"
+  fi
+  arch="$(uk_build_run uname -m)"
+  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ "$arch" != aarch64 ]; then
+    uk_warn "this host is $arch; the stack targets GH200 (aarch64): build on a compute node of the target architecture"
+  fi
+  uk_log "preflight ok: tools present, ${free} GiB free, architecture ${arch:-unknown}"
+}
+
+# @step 2 sources: Fetch stackinator and the cluster configuration
+# @doc Clones stackinator at a pinned commit of its `releases/v5` branch, the one that targets Spack develop snapshots from before 1.0,
+# @doc and [eth-cscs/alps-cluster-config](https://github.com/eth-cscs/alps-cluster-config) at `releases/v5`.
+# @doc Our `internal-cxi` folder is copied into that checkout, beside the `site` package repository its `repos.yaml` points at (`../site/repo`), where cray-mpich and its companions come from.
+# @doc A checkout from an earlier run is reused; `--stackinator DIR` uses your own stackinator checkout, and `--system DIR` skips the cluster configuration.
+# @command
+#   git clone --no-checkout <stackinator-url> <build>/sources/stackinator
+#   git -C <build>/sources/stackinator checkout --detach <stackinator-ref>
+#   git clone --branch releases/v5 <cluster-config-url> <build>/sources/alps-cluster-config
+#   cp -a -- <cluster> <build>/sources/alps-cluster-config/internal-cxi
+uk_build_step_sources() {
+  uk_build_fetch_stackinator
+  if [ -n "$UK_BUILD_SYSTEM_GIVEN" ]; then
+    uk_log "cluster configuration: $UK_BUILD_SYSTEM (--system), nothing to fetch"
+  else
+    uk_build_fetch_cluster_config
+  fi
+}
+
+# @step 3 validate: Validate the recipe
+# @doc Runs this repository's recipe validator, which applies stackinator's schema and rules plus ours and prints `file:line:col: field: message` for each problem.
+# @doc Where Node.js is not installed (a login node) the step says so and moves on: the configure step's stackinator is then the check.
+# @command
+#   cd <repo>
+#   npx --no-install uenv-kb check-recipe <recipe> --system <system>
+# @fails stackinator-recipe-validation: the recipe has an unknown or missing key, or a malformed spec
+uk_build_step_validate() {
+  if ! command -v "$UK_BUILD_NPX" >/dev/null 2>&1 || [ ! -d "$UK_BUILD_REPO/node_modules" ]; then
+    uk_log "skipped: Node.js or this repository's node_modules is missing; stack-config (step 4) validates the recipe"
+    return 0
+  fi
+  uk_build_run_in "$UK_BUILD_REPO" "$UK_BUILD_NPX" --no-install uenv-kb check-recipe "$UK_BUILD_RECIPE" --system "$UK_BUILD_SYSTEM"
+}
+
+# @step 4 configure: Configure the build with stack-config
+# @doc Runs stackinator's `stack-config`, as in the seed's Building section: recipe (`-r`), cluster configuration (`-s`), build path (`-b`), mount point (`-m`), and `--develop`, which makes stackinator use its templates for a Spack develop snapshot
+# @doc ([what `--develop` does](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L210-L249)).
+# @doc `-c` adds a build cache when `--cache` is given.
+# @doc It runs with the host's python3, so no `uv` is needed, from `<build>/logs`, where stack-config leaves its `log_config_*` file.
+# @command
+#   cd <build>/logs
+#   python3 <stackinator>/bin/stack-config -r <recipe> -s <system> -b <build> -m <mount> --develop
+# @command With a build cache (--cache)
+#   cd <build>/logs
+#   python3 <stackinator>/bin/stack-config -r <recipe> -s <system> -b <build> -m <mount> -c <cache> --develop
+# @fails stackinator-recipe-validation: stack-config stops with a jsonschema ValidationError
+uk_build_step_configure() {
+  local args=(-r "$UK_BUILD_RECIPE" -s "$UK_BUILD_SYSTEM" -b "$UK_BUILD_DIR" -m "$UK_BUILD_MOUNT")
+  [ -z "$UK_BUILD_CACHE" ] || args+=(-c "$UK_BUILD_CACHE")
+  uk_build_run_in "$UK_BUILD_DIR/logs" python3 "$(uk_build_stackinator_dir)/bin/stack-config" "${args[@]}" --develop
+}
+
+# @step 5 build: Build the image
+# @doc Runs the build the way stackinator prints it: in the build directory, with an emptied environment so nothing from your shell leaks into Spack, only `PATH`, `HOME` and, when they are set, the proxy variables (`http_proxy`, `https_proxy`, `no_proxy` and their upper-case forms), which `env --ignore-environment` would otherwise drop.
+# @doc It takes hours; run it on a compute node of the target architecture.
+# @doc When it dies, run the same command again: finished steps are skipped and Spack reuses what it already installed.
+# @command
+#   cd <build>
+#   env --ignore-environment PATH=/usr/bin:/bin:<build>/spack/bin HOME=$HOME make store.squashfs -j<jobs>
+# @fails spack-concretize-network-externals: concretization fails on the cray-mpich or libfabric externals
+# @fails libfuse2-aarch64-build: libfuse 2 does not compile on aarch64
+# @fails libcxi-needs-libfuse2: libcxi's configure fails when it finds libfuse 3
+# @fails faiss-pythonpipbuilder-import: faiss +python fails on the PythonPipBuilder import
+# @fails xpmem-kernel-module-build: the xpmem kernel module does not compile
+uk_build_step_build() {
+  local env_args=(PATH="/usr/bin:/bin:$UK_BUILD_DIR/spack/bin" HOME="$HOME") var
+  for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+    [ -z "${!var:-}" ] || env_args+=("$var=${!var}")
+  done
+  uk_build_run_in "$UK_BUILD_DIR" env --ignore-environment "${env_args[@]}" make store.squashfs "-j$UK_BUILD_JOBS"
+}
+
+# @step 6 report: Report the image
+# @doc Prints the image's path, size and SHA-256 checksum, and the commands to mount it and to verify it with the verify runbook.
+# @doc Mount it at the mount point it was built for: its run paths are absolute.
+# @command
+#   stat -c %s -- <build>/store.squashfs
+#   sha256sum -- <build>/store.squashfs
+uk_build_step_report() {
+  local image="$UK_BUILD_DIR/store.squashfs" size sum
+  [ "$UK_BUILD_DRY_RUN" = 1 ] || [ -f "$image" ] || uk_die "no image at $image: the build step did not produce it"
+  size="$(uk_build_run stat -c %s -- "$image")"
+  sum="$(uk_build_run sha256sum -- "$image")"
+  uk_log "image:  $image"
+  uk_log "size:   ${size:-?} bytes ($(numfmt --to=iec-i --suffix=B "${size:-0}"))"
+  uk_log "sha256: ${sum%% *}"
+  uk_log "mount:  squashfs-mount $image:$UK_BUILD_MOUNT -- bash"
+  uk_log "    or: uenv start $image"
+  uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image"
+}

@@ -1,0 +1,382 @@
+#!/usr/bin/env bats
+# runbooks/build-stack.sh against stand-ins for what cannot run here: stackinator's stack-config
+# (tests/runbooks/fakes/bin/stack-config, in a local git repository cloned over file://) and Spack's
+# build (the Makefile it generates builds a gcc-compiled tree and packs it with mksquashfs).
+
+setup() {
+  load test_helper
+  uk_test_scratch
+  S=$UK_TEST_SCRATCH
+  B=$S/build
+  SCRIPT=$UK_TEST_ROOT/runbooks/build-stack.sh
+  mkdir -p "$S/mnt"
+  export UK_FAKE_RECORD=$S/record
+  # The recipe validator (Node) runs only in the tests that ask for it.
+  export UK_BUILD_NPX=uk-test-no-npx
+  unset http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY UK_FAKE_BUILD_GATE UK_FAKE_CONFIG_FAIL
+  build_test_remotes
+}
+
+teardown() {
+  if [ -n "${BG_PID:-}" ]; then kill -9 -- "-$BG_PID" 2>/dev/null || true; fi
+  uk_test_scratch_cleanup
+}
+
+# build_test_git <dir> <args...>: git with a fixed identity (test repositories only).
+build_test_git() {
+  git -C "$1" -c user.name=uk-test -c user.email=uk-test@example.org -c init.defaultBranch=main "${@:2}"
+}
+
+# build_test_remotes: bare repositories standing in for eth-cscs/stackinator and
+# eth-cscs/alps-cluster-config, each with a releases/v5 branch, reached over file://.
+build_test_remotes() {
+  local w=$S/work
+  mkdir -p "$w/stackinator/bin" "$w/stackinator/fake" "$w/acc/site/repo/packages/cray-mpich"
+  cp "$UK_TEST_FAKES/stack-config" "$w/stackinator/bin/"
+  cp -r "$UK_TEST_FIXTURES/build/Makefile.in" "$UK_TEST_FIXTURES/build/src" "$w/stackinator/fake/"
+  printf 'stand-in for the alps site package\n' >"$w/acc/site/repo/packages/cray-mpich/package.py"
+  local r
+  for r in stackinator acc; do
+    build_test_git "$w/$r" init -q
+    build_test_git "$w/$r" checkout -q -b releases/v5
+    build_test_git "$w/$r" add -A
+    build_test_git "$w/$r" commit -qm "stand-in $r"
+    git clone -q --bare "$w/$r" "$S/remotes/$r.git"
+  done
+  export UK_STACKINATOR_URL="file://$S/remotes/stackinator.git"
+  export UK_CLUSTER_CONFIG_URL="file://$S/remotes/acc.git"
+}
+
+# build_test_run <args...>: the runbook with the test's build path, mount point and stand-ins.
+build_test_run() {
+  run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+}
+
+# build_test_placeholders <code>: a command block of the step markers with this run's values.
+build_test_placeholders() {
+  sed -e "s|<build>|$B|g; s|<mount>|$S/mnt|g; s|<repo>|$UK_TEST_ROOT|g" \
+    -e "s|<recipe>|$UK_TEST_ROOT/content/recipe|g; s|<cluster>|$UK_TEST_ROOT/content/cluster/internal-cxi|g" \
+    -e "s|<system>|$B/sources/alps-cluster-config/internal-cxi|g; s|<stackinator>|$B/sources/stackinator|g" \
+    -e "s|<stackinator-url>|$UK_STACKINATOR_URL|g; s|<cluster-config-url>|$UK_CLUSTER_CONFIG_URL|g" \
+    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" <<<"$1"
+}
+
+@test "a full run calls stack-config with the exact arguments and builds a real image" {
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "[1/6] preflight" "[2/6] sources" "[3/6] validate" "[4/6] configure" "[5/6] build" "[6/6] report"
+  diff -u - "$UK_FAKE_RECORD/stack-config.argv" <<EOF
+-r
+$UK_TEST_ROOT/content/recipe
+-s
+$B/sources/alps-cluster-config/internal-cxi
+-b
+$B
+-m
+$S/mnt
+--develop
+EOF
+  # stack-config runs from <build>/logs, where its own log file lands.
+  [ -f "$B/logs/log_config_fake" ]
+  # Our cluster configuration sits in the alps-cluster-config checkout, beside its site repository.
+  diff -r "$UK_TEST_ROOT/content/cluster/internal-cxi" "$B/sources/alps-cluster-config/internal-cxi"
+  [ -f "$B/sources/alps-cluster-config/site/repo/packages/cray-mpich/package.py" ]
+  # The image is a real squashfs of gcc-built files that run at the mount point they were built for.
+  unsquashfs -q -f -d "$S/mnt" "$B/store.squashfs" >/dev/null
+  [ "$("$S/mnt/bin/stack-hello")" = "hello from the stack" ]
+}
+
+@test "the build runs make with a cleaned environment: PATH, HOME and nothing else" {
+  export UK_TEST_LEAK=must-not-reach-make
+  build_test_run
+  uk_test_assert_status 0
+  diff -u - <(grep -Ev '^(MAKEFLAGS|MFLAGS|MAKELEVEL)=' "$UK_FAKE_RECORD/make.env" | LC_ALL=C sort) <<EOF
+HOME=$HOME
+PATH=/usr/bin:/bin:$B/spack/bin
+EOF
+  grep -q -- '-j2' "$UK_FAKE_RECORD/make.calls"
+}
+
+@test "proxy variables pass through to make when they are set" {
+  export http_proxy=http://proxy.example:3128 NO_PROXY=localhost
+  build_test_run
+  uk_test_assert_status 0
+  grep -qx 'http_proxy=http://proxy.example:3128' "$UK_FAKE_RECORD/make.env"
+  grep -qx 'NO_PROXY=localhost' "$UK_FAKE_RECORD/make.env"
+  ! grep -q '^https_proxy=' "$UK_FAKE_RECORD/make.env"
+}
+
+@test "--cache passes -c to stack-config" {
+  printf 'root: %s\nkey: null\n' "$S" >"$S/cache.yaml"
+  build_test_run --cache "$S/cache.yaml" --only preflight
+  uk_test_assert_status 0
+  build_test_run --cache "$S/cache.yaml" --from sources
+  uk_test_assert_status 0
+  grep -qx -- "-c" "$UK_FAKE_RECORD/stack-config.argv"
+  grep -qx -- "$S/cache.yaml" "$UK_FAKE_RECORD/stack-config.argv"
+}
+
+@test "the report prints the image's real size and sha256 and how to mount and verify it" {
+  build_test_run
+  uk_test_assert_status 0
+  local size sum
+  size=$(stat -c %s "$B/store.squashfs")
+  sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
+  uk_test_assert_output_has "image:  $B/store.squashfs" "size:   $size bytes" "sha256: $sum" \
+    "squashfs-mount $B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs"
+  grep -q "sha256: $sum" "$B/logs/6-report.log"
+}
+
+@test "each step logs to <build>/logs/<n>-<step>.log and every documented command is in it" {
+  build_test_run
+  uk_test_assert_status 0
+  for f in 1-preflight 2-sources 3-validate 4-configure 5-build 6-report; do [ -s "$B/logs/$f.log" ]; done
+  # The page shows the @command blocks of the step markers; a real run must have executed each
+  # line of them, with this run's values (the cache variant is checked in the --cache test).
+  local n slug code line
+  while read -r n slug; do
+    [ "$slug" != validate ] || continue # skipped here without Node; covered by its own test
+    code=$(awk -v s="^# @step $n $slug:" '
+      $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache/); next }
+      on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print } on && !/^#/ { exit }' \
+      "$UK_TEST_ROOT/runbooks/lib/build-steps.sh")
+    [ -n "$code" ]
+    while IFS= read -r line; do
+      line=$(build_test_placeholders "$line")
+      grep -qxF -- "+ $line" "$B/logs/$n-$slug.log" || { echo "not run in step $slug: $line"; cat "$B/logs/$n-$slug.log"; return 1; }
+    done <<<"$code"
+  done < <(sed -n -E 's/^# @step ([0-9]+) ([a-z-]+):.*/\1 \2/p' "$UK_TEST_ROOT/runbooks/lib/build-steps.sh")
+}
+
+@test "a second run skips finished steps; --from redoes from there; --only runs one step" {
+  build_test_run
+  uk_test_assert_status 0
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "every step is done"
+  [ "$(wc -l <"$UK_FAKE_RECORD/stack-config.calls")" -eq 1 ]
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 1 ]
+
+  build_test_run --from build
+  uk_test_assert_status 0
+  uk_test_assert_output_has "[4/6] configure: done, skipped" "[5/6] build:" "[6/6] report:"
+  [ "$(wc -l <"$UK_FAKE_RECORD/stack-config.calls")" -eq 1 ]
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 2 ]
+
+  build_test_run --only 4
+  uk_test_assert_status 0
+  uk_test_assert_output_lacks "[5/6]" "[3/6]"
+  [ "$(wc -l <"$UK_FAKE_RECORD/stack-config.calls")" -eq 2 ]
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 2 ]
+}
+
+@test "a run killed with kill -9 in the middle of the build resumes at the build, not earlier" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+  BG_PID=$!
+  local i
+  for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
+  [ -e "$UK_FAKE_RECORD/build.started" ] || { cat "$S/run1.out"; return 1; }
+  kill -9 -- "-$BG_PID"
+  for i in $(seq 100); do kill -0 -- "-$BG_PID" 2>/dev/null || break; sleep 0.1; done
+  BG_PID=
+  [ -f "$B/.uenv-kb/done/4-configure" ]
+  [ ! -e "$B/.uenv-kb/done/5-build" ]
+  [ ! -e "$B/store.squashfs" ]
+
+  touch "$S/gate"
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "an earlier run stopped during step 'build'" \
+    "[1/6] preflight: done, skipped" "[4/6] configure: done, skipped" "[5/6] build: Build the image" "sha256: "
+  [ "$(wc -l <"$UK_FAKE_RECORD/stack-config.calls")" -eq 1 ]
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 2 ]
+  [ -f "$B/store.squashfs" ] && [ ! -e "$B/.uenv-kb/running" ]
+}
+
+@test "a failing step stops the run without a stamp, names its log, and the re-run resumes there" {
+  UK_FAKE_CONFIG_FAIL="the mount point '/nowhere' must exist" build_test_run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "the mount point '/nowhere' must exist" "step 4/6 configure failed" "$B/logs/4-configure.log"
+  uk_test_assert_output_lacks "[5/6]"
+  [ ! -e "$B/.uenv-kb/done/4-configure" ]
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "[3/6] validate: done, skipped" "[4/6] configure: Configure"
+}
+
+@test "--dry-run prints every command with resolved arguments and creates nothing" {
+  local before after
+  before=$(uk_test_tree_state "$S")
+  build_test_run --dry-run
+  uk_test_assert_status 0
+  after=$(uk_test_tree_state "$S")
+  [ "$before" = "$after" ]
+  [ ! -e "$B" ]
+  uk_test_assert_output_has "dry run: nothing is created" \
+    "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator" \
+    "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
+    "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
+    "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" \
+    "+ sha256sum -- $B/store.squashfs"
+}
+
+@test "--dry-run on a finished build changes nothing either" {
+  build_test_run
+  uk_test_assert_status 0
+  local before after
+  before=$(uk_test_tree_state "$S")
+  build_test_run --dry-run --from sources
+  uk_test_assert_status 0
+  after=$(uk_test_tree_state "$S")
+  [ "$before" = "$after" ]
+  uk_test_assert_output_has "stackinator: reusing $B/sources/stackinator" "+ rm -rf -- $B/sources/alps-cluster-config/internal-cxi"
+}
+
+# refusals: a clear message, exit status, and nothing created
+refused() { # <status> <message> <args...>
+  local want=$1 msg=$2 before after
+  shift 2
+  before=$(uk_test_tree_state "$S")
+  build_test_run "$@"
+  uk_test_assert_status "$want"
+  uk_test_assert_output_has "$msg"
+  uk_test_assert_output_lacks "[1/6]"
+  after=$(uk_test_tree_state "$S")
+  [ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after"); return 1; }
+}
+
+@test "refuses / as build path" {
+  run "$SCRIPT" --build / --mount "$S/mnt" --yes
+  uk_test_assert_status 1
+  uk_test_assert_output_has "build path / is '/'; stackinator refuses it"
+}
+
+@test "refuses a build path under /tmp, and creates nothing there" {
+  local t=/tmp/uenv-kb-build-test-$$
+  run "$SCRIPT" --build "$t/b" --mount "$S/mnt" --yes
+  uk_test_assert_status 1
+  uk_test_assert_output_has "build path $t/b is under /tmp"
+  [ ! -e "$t" ]
+}
+
+@test "refuses a build path under \$HOME" {
+  mkdir -p "$S/home"
+  HOME=$S/home refused 1 "is under \$HOME ($S/home)" --build "$S/home/build"
+}
+
+@test "refuses a build path that reaches /tmp through a symlink" {
+  ln -s /tmp "$S/tmp-link"
+  refused 1 "is under /tmp" --build "$S/tmp-link/build"
+}
+
+@test "refuses a missing mount point" {
+  run "$SCRIPT" --build "$B" --mount "$S/no-such-mount" --yes
+  uk_test_assert_status 1
+  uk_test_assert_output_has "mount point $S/no-such-mount does not exist"
+  [ ! -e "$B" ]
+}
+
+@test "refuses a non-empty build directory it did not make, and leaves it untouched" {
+  mkdir -p "$B" && printf 'precious\n' >"$B/notes.txt"
+  refused 1 "build directory $B is not empty and was not made by this runbook"
+  [ "$(cat "$B/notes.txt")" = precious ]
+}
+
+@test "adopts an empty build directory" {
+  mkdir -p "$B"
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  [ -f "$B/.uenv-kb/owner" ]
+}
+
+@test "refuses an unknown option, a bad --jobs and an unknown step with usage errors" {
+  refused 2 "unknown option: --bogus" --bogus
+  uk_test_assert_output_has "Run 'build-stack.sh --help' for usage."
+  refused 2 "--jobs needs a positive integer, got 'many'" --jobs many
+  refused 2 "unknown step 'compile' (steps: preflight, sources, validate, configure, build, report)" --from compile
+  refused 2 "--from and --only cannot be combined" --from build --only report
+  refused 2 "option --build needs a value" --build
+}
+
+@test "refuses --develop with a recipe whose Spack commit names a release" {
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  sed -i -E 's/^( *commit:).*/\1 releases\/v0.23/' "$S/recipe/config.yaml"
+  refused 1 "spack.commit: 'releases/v0.23' names a Spack release" --recipe "$S/recipe"
+}
+
+@test "refuses to run without a terminal unless --yes is given" {
+  run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 </dev/null
+  uk_test_assert_status 1
+  uk_test_assert_output_has "add --yes"
+  [ ! -e "$B" ]
+}
+
+@test "refuses to start when free space is below --min-free" {
+  build_test_run --min-free 999999999
+  uk_test_assert_status 1
+  uk_test_assert_output_has "GiB free for $B, need 999999999 GiB"
+}
+
+@test "a second run on the same build directory waits for nobody: it refuses while the first holds the lock" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes >"$S/run1.out" 2>&1 &
+  BG_PID=$!
+  local i
+  for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
+  build_test_run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "another build-stack.sh run holds $B"
+  touch "$S/gate"
+  wait "$BG_PID"
+  BG_PID=
+}
+
+@test "--system uses the given cluster configuration and fetches no alps-cluster-config" {
+  cp -r "$UK_TEST_ROOT/content/cluster/internal-cxi" "$S/system"
+  build_test_run --system "$S/system"
+  uk_test_assert_status 0
+  [ ! -e "$B/sources/alps-cluster-config" ]
+  grep -qx -- "$S/system" "$UK_FAKE_RECORD/stack-config.argv"
+}
+
+@test "--stackinator DIR uses that checkout as it is; --stackinator REF checks out that commit" {
+  git clone -q "$S/remotes/stackinator.git" "$S/my-stackinator"
+  build_test_run --stackinator "$S/my-stackinator" --only sources
+  uk_test_assert_status 0
+  uk_test_assert_output_has "using your checkout $S/my-stackinator"
+  [ ! -e "$B/sources/stackinator" ]
+
+  local sha
+  sha=$(git -C "$S/remotes/stackinator.git" rev-parse releases/v5)
+  run "$SCRIPT" --build "$S/b2" --mount "$S/mnt" --stackinator "$sha" --min-free 0 --yes --only sources
+  uk_test_assert_status 0
+  [ "$(git -C "$S/b2/sources/stackinator" rev-parse HEAD)" = "$sha" ]
+}
+
+@test "the validate step runs the recipe validator when Node is there" {
+  command -v npx >/dev/null || skip "no Node here"
+  UK_BUILD_NPX=npx build_test_run --only sources
+  uk_test_assert_status 0
+  UK_BUILD_NPX=npx build_test_run --only validate
+  uk_test_assert_status 0
+  uk_test_assert_output_has "+ npx --no-install uenv-kb check-recipe $UK_TEST_ROOT/content/recipe --system $B/sources/alps-cluster-config/internal-cxi"
+
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  printf 'mirrors: {}\n' >"$S/recipe/mirrors.yaml"
+  UK_BUILD_NPX=npx build_test_run --only validate --recipe "$S/recipe"
+  uk_test_assert_status 1
+  uk_test_assert_output_has "mirrors.yaml" "step 3/6 validate failed"
+}
+
+@test "--help lists every option and step and exits 0" {
+  run "$SCRIPT" --help
+  uk_test_assert_status 0
+  uk_test_assert_output_has --recipe --system --build --mount --cache --stackinator --jobs --dry-run --from --only --yes \
+    "1. preflight" "6. report"
+}
+
+@test "shellcheck passes on every runbook and its libraries" {
+  cd "$UK_TEST_ROOT"
+  shellcheck -x -S style runbooks/*.sh runbooks/lib/*.sh
+}
