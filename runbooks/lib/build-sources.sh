@@ -52,7 +52,11 @@ uk_build_fetch_stackinator() {
   if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
     uk_die "$dir exists but is not a git checkout; remove it or pass --stackinator DIR"
   fi
-  [ -d "$dir/.git" ] || uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$dir"
+  if [ -d "$dir/.git" ]; then
+    uk_log "stackinator: reusing $dir"
+  else
+    uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$dir"
+  fi
   if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$dir/.git" ]; then
     rev=$ref
   else
@@ -62,10 +66,7 @@ uk_build_fetch_stackinator() {
       rev=FETCH_HEAD
     fi
   fi
-  if [ -d "$dir/.git" ] && [ "$(git -C "$dir" rev-parse --verify --quiet HEAD || true)" = "$(git -C "$dir" rev-parse --verify --quiet "$rev^{commit}" || true)" ]; then
-    uk_log "stackinator: reusing $dir at $(git -C "$dir" rev-parse --short HEAD)"
-    return 0
-  fi
+  # Always: a fresh --no-checkout clone has no files yet, and a reused one may be at another ref.
   uk_build_run git -C "$dir" checkout --detach "$rev"
 }
 

@@ -356,6 +356,7 @@ refused() { # <status> <message> <args...>
 
 @test "the validate step runs the recipe validator when Node is there" {
   command -v npx >/dev/null || skip "no Node here"
+  (cd "$UK_TEST_ROOT" && npx --no-install uenv-kb --help) | grep -q check-recipe || skip "uenv-kb check-recipe is not in this checkout yet"
   UK_BUILD_NPX=npx build_test_run --only sources
   uk_test_assert_status 0
   UK_BUILD_NPX=npx build_test_run --only validate
