@@ -8,6 +8,7 @@ import type { BenchResult } from './lib';
 
 const modules: Record<string, () => Promise<{ bench: () => Promise<BenchResult[]> }>> = {
   site: () => import('./site'),
+  audit: () => import('./audit'),
 };
 
 const only = process.argv.slice(2);

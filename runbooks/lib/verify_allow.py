@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class AllowListError(Exception):
@@ -46,8 +47,13 @@ class AllowList:
         return next((e for e in self.entries if fnmatch.fnmatchcase(soname, e.pattern)), None)
 
 
+@lru_cache(maxsize=None)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
+
+
 def inside(path: str, store: str) -> bool:
     """True when the file really lives in the store: a symlink from the store to /usr is outside."""
-    real = os.path.realpath(path)
-    root = os.path.realpath(store)
+    real = _realpath(path)
+    root = _realpath(store)
     return real == root or real.startswith(root.rstrip("/") + "/")

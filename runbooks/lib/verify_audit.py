@@ -17,16 +17,23 @@ from verify_report import finish, usage_error
 
 
 def store_elf_files(store: str, resolver: Resolver):
-    """Regular files only: a symlink is another name for a file we already visit."""
-    for directory, dirs, files in os.walk(store):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(directory, name)
-            if os.path.islink(path) or not os.path.isfile(path):
-                continue
-            info = resolver.info(path)
-            if info is not None and info.etype in (ET_EXEC, ET_DYN):
-                yield info
+    """Regular files only, in sorted order: a symlink is another name for a file we already visit."""
+    stack = [store]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                info = resolver.info(entry.path)
+                if info is not None and info.etype in (ET_EXEC, ET_DYN):
+                    yield info
+        stack.extend(reversed(subdirs))
 
 
 def classify(name: str, path: str | None, store: str, allow: AllowList) -> dict:

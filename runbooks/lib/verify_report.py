@@ -24,7 +24,8 @@ def finish(report: dict, json_path: str | None, lines: list[str]) -> int:
     if json_path:
         try:
             with open(json_path, "w", encoding="utf-8") as f:
-                json.dump(report, f, indent=2, sort_keys=False)
+                # Compact: an audit of a real stack lists every file; jq pretty-prints it.
+                json.dump(report, f, separators=(",", ":"))
                 f.write("\n")
         except OSError as e:
             usage_error(f"--json {json_path}: cannot write: {e.strerror}")
