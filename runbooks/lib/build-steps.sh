@@ -22,14 +22,15 @@
 
 # @step 1 preflight: Check the host
 # @doc Stops before anything is written when the host cannot run stackinator:
-# @doc git, GNU make, bubblewrap (`bwrap`, stackinator's build sandbox) and python3 with jinja2, jsonschema and pyyaml
-# @doc ([stackinator's configure docs](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/configuring.md#L11-L57)).
-# @doc It checks the free space of the build path's filesystem (`--min-free`, default 50 GiB) and warns when the host is not aarch64, the architecture of the GH200 nodes the stack is built for.
+# @doc git, GNU make and bubblewrap (`bwrap`, the sandbox of stackinator's build), and python3 with the jinja2, jsonschema and pyyaml modules that
+# @doc [`stack-config` declares](https://github.com/eth-cscs/stackinator/blob/65f797bdcc4377f2e013682457d9cc1b2dc368cc/bin/stack-config#L1-L9).
+# @doc It checks the free space of the build path's filesystem (`--min-free`, default 50 GiB) and warns when the host is not aarch64:
+# @doc [build on a compute node of the target architecture](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/building.md#L24-L29), here GH200.
 # @doc
-# @doc Before this step, and on every run, the script applies stackinator's own rules to the arguments
-# @doc ([`Builder` in stackinator](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/main.py#L49-L59)):
-# @doc the build path is not `/`, not under `/tmp` and not under `$HOME`, because the build sandbox rebinds both;
-# @doc the mount point exists; and `--develop`, which the configure step passes, is not combined with a Spack version (the recipe's `spack.commit` must not name a release).
+# @doc On every run, before this step, the script applies stackinator's own rules to its arguments:
+# @doc the build path is not `/`, not under `/tmp` and not under `$HOME`, which the build sandbox rebinds ([`Builder`](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/builder.py#L69-L82));
+# @doc the mount point exists ([`Recipe`](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L58-L60));
+# @doc and `--develop`, which the configure step passes, is not combined with a Spack version ([flags](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/configuring.md#L11-L57)): the recipe's `spack.commit` must not name a release.
 # @command
 #   command -v git make python3 bwrap
 #   python3 -c 'import jinja2, jsonschema, yaml'
@@ -57,7 +58,7 @@ uk_build_step_preflight() {
 }
 
 # @step 2 sources: Fetch stackinator and the cluster configuration
-# @doc Clones stackinator at a pinned commit of its `releases/v5` branch, the one that targets Spack develop snapshots from before 1.0,
+# @doc Clones stackinator at a pinned commit of its `releases/v5` branch, whose `--develop` [selects its templates for Spack's develop branch](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L210-L249),
 # @doc and [eth-cscs/alps-cluster-config](https://github.com/eth-cscs/alps-cluster-config) at `releases/v5`.
 # @doc Our `internal-cxi` folder is copied into that checkout, beside the `site` package repository its `repos.yaml` points at (`../site/repo`), where cray-mpich and its companions come from.
 # @doc A checkout from an earlier run is reused; `--stackinator DIR` uses your own stackinator checkout, and `--system DIR` skips the cluster configuration.
@@ -94,7 +95,7 @@ uk_build_step_validate() {
 # @doc Runs stackinator's `stack-config`, as in the seed's Building section: recipe (`-r`), cluster configuration (`-s`), build path (`-b`), mount point (`-m`), and `--develop`, which makes stackinator use its templates for a Spack develop snapshot
 # @doc ([what `--develop` does](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L210-L249)).
 # @doc `-c` adds a build cache when `--cache` is given.
-# @doc It runs with the host's python3, so no `uv` is needed, from `<build>/logs`, where stack-config leaves its `log_config_*` file.
+# @doc It runs with the host's python3, so no `uv` is needed, from `<build>/logs`, because stack-config [writes its log file into the current directory](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/main.py#L15-L30).
 # @command
 #   cd <build>/logs
 #   python3 <stackinator>/bin/stack-config -r <recipe> -s <system> -b <build> -m <mount> --develop
@@ -109,7 +110,8 @@ uk_build_step_configure() {
 }
 
 # @step 5 build: Build the image
-# @doc Runs the build the way stackinator prints it: in the build directory, with an emptied environment so nothing from your shell leaks into Spack, only `PATH`, `HOME` and, when they are set, the proxy variables (`http_proxy`, `https_proxy`, `no_proxy` and their upper-case forms), which `env --ignore-environment` would otherwise drop.
+# @doc Runs the build [the way stackinator documents it](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/building.md#L7-L18): in the build directory, with an emptied environment so nothing from your shell leaks into Spack.
+# @doc Only `PATH`, `HOME` and, when they are set, the proxy variables (`http_proxy`, `https_proxy`, `no_proxy` and their upper-case forms) pass, because `env --ignore-environment` would otherwise drop the proxies Spack needs to download sources.
 # @doc It takes hours; run it on a compute node of the target architecture.
 # @doc When it dies, run the same command again: finished steps are skipped and Spack reuses what it already installed.
 # @command
@@ -130,7 +132,7 @@ uk_build_step_build() {
 
 # @step 6 report: Report the image
 # @doc Prints the image's path, size and SHA-256 checksum, and the commands to mount it and to verify it with the verify runbook.
-# @doc Mount it at the mount point it was built for: its run paths are absolute.
+# @doc Mount it at the mount point it was built for: [its run paths are hard-coded to it](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/installing.md#L15-L22).
 # @command
 #   stat -c %s -- <build>/store.squashfs
 #   sha256sum -- <build>/store.squashfs
