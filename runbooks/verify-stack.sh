@@ -76,7 +76,7 @@ vs_check_runtime() {
 #   env LD_DEBUG=files,libs LD_DEBUG_OUTPUT=<scratch>/ld <fi-info> -p <provider>
 #   python3 runbooks/lib/verify_fabric.py --store <store> --provider <provider> --fi-info <fi-info> --output <scratch>/out --status STATUS --debug-prefix <scratch>/ld --pid PID --json <report>
 # @fails cray-mpich-ofi-poll-failed: no `cxi` provider on this node, or libfabric cannot open the CXI device: MPI then fails in its OFI layer.
-# @fails cxi-vni-domain-errors: the provider is listed but its domains cannot be opened inside the job's VNI.
+# @fails cxi-vni-domain-errors: outside a job step no CXI service grants the process a VNI, so the provider cannot open a domain: run the check inside a job on a compute node.
 vs_check_fabric() {
   local json=$1 fi_info
   fi_info=${VS_FI_INFO:-$(vs_store_tool fi_info)}
