@@ -13,7 +13,7 @@ import sys
 
 from verify_allow import AllowList, AllowListError, inside
 from verify_elf import ET_DYN, ET_EXEC, Resolver
-from verify_report import finish, usage_error
+from verify_report import finish, verdict, usage_error
 
 
 def store_elf_files(store: str, resolver: Resolver):
@@ -82,17 +82,16 @@ def audit(store: str, allow: AllowList, with_closure: bool) -> tuple[dict, list[
     for w in warnings:
         lines.append(f"note: {w['file']} needs the allowed system library {w['soname']}, absent on this node")
     needed_total = sum(len(o["needed"]) for o in objects)
-    report = {
-        "check": "audit",
-        "status": "fail" if violations else "pass",
-        "summary": f"{files} ELF files, {needed_total} needed libraries, {len(violations)} violation(s)",
-        "store": store,
-        "allow_lists": sorted({e.origin.rsplit(':', 1)[0] for e in allow.entries}),
-        "counts": {"elf_files": files, "needed": needed_total, "violations": len(violations)},
-        "violations": violations,
-        "warnings": warnings,
-        "objects": objects,
-    }
+    report = verdict(
+        "audit",
+        violations,
+        f"{files} ELF files, {needed_total} needed libraries, {len(violations)} violation(s)",
+        store=store,
+        allow_lists=sorted({e.origin.rsplit(':', 1)[0] for e in allow.entries}),
+        counts={"elf_files": files, "needed": needed_total, "violations": len(violations)},
+        warnings=warnings,
+        objects=objects,
+    )
     if with_closure:
         report["closure"] = closure
     return report, lines

@@ -12,7 +12,7 @@ import re
 import sys
 
 from verify_allow import inside
-from verify_report import finish
+from verify_report import finish, verdict
 from verify_runtime import parse_debug
 
 
@@ -50,19 +50,18 @@ def main(argv: list[str]) -> int:
         if not inside(path, args.store):
             problems.append({"kind": "system-libfabric", "path": path})
             lines.append(f"system-libfabric: fi_info ran on {path}, not the stack's libfabric")
-    report = {
-        "check": "fabric",
-        "status": "fail" if problems else "pass",
-        "summary": f"provider {args.provider} {'found' if args.provider in names else 'NOT found'}; libfabric: {', '.join(libfabric) or 'none'}",
-        "store": args.store,
-        "provider": args.provider,
-        "fi_info": args.fi_info,
-        "exit_status": args.status,
-        "providers_listed": providers,
-        "libfabric": libfabric,
-        "dlopened_providers": dl_providers,
-        "violations": problems,
-    }
+    report = verdict(
+        "fabric",
+        problems,
+        f"provider {args.provider} {'found' if args.provider in names else 'NOT found'}; libfabric: {', '.join(libfabric) or 'none'}",
+        store=args.store,
+        provider=args.provider,
+        fi_info=args.fi_info,
+        exit_status=args.status,
+        providers_listed=providers,
+        libfabric=libfabric,
+        dlopened_providers=dl_providers,
+    )
     return finish(report, args.json, lines)
 
 

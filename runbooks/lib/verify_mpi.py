@@ -11,7 +11,7 @@ import argparse
 import re
 import sys
 
-from verify_report import finish
+from verify_report import finish, verdict
 
 _RANK = re.compile(r"^mpi_check rank=(\d+) size=(\d+) host=(\S+)$", re.M)
 _ALLREDUCE = re.compile(r"^mpi_check allreduce sum=(\d+) expected=(\d+)$", re.M)
@@ -49,16 +49,15 @@ def main(argv: list[str]) -> int:
         lines.append("allreduce: rank 0 reported no allreduce result")
     hosts = sorted({h for _r, _s, h in ranks})
     bw = f", ping-pong {pingpong[0]['bandwidth_MBps']:.0f} MB/s" if pingpong else ""
-    report = {
-        "check": "mpi",
-        "status": "fail" if problems else "pass",
-        "summary": f"{len(ranks)} rank(s) on {len(hosts)} node(s), communicator size {sizes}{bw}",
-        "ntasks": args.ntasks,
-        "exit_status": args.status,
-        "ranks": [{"rank": r, "size": s, "host": h} for r, s, h in sorted(ranks)],
-        "pingpong": pingpong[0] if pingpong else None,
-        "violations": problems,
-    }
+    report = verdict(
+        "mpi",
+        problems,
+        f"{len(ranks)} rank(s) on {len(hosts)} node(s), communicator size {sizes}{bw}",
+        ntasks=args.ntasks,
+        exit_status=args.status,
+        ranks=[{"rank": r, "size": s, "host": h} for r, s, h in sorted(ranks)],
+        pingpong=pingpong[0] if pingpong else None,
+    )
     return finish(report, args.json, lines)
 
 

@@ -13,7 +13,7 @@ import argparse
 import re
 import sys
 
-from verify_report import finish, usage_error
+from verify_report import finish, verdict, usage_error
 
 _AVG = re.compile(r"^#\s*Avg bus bandwidth\s*:\s*([\d.]+)", re.M)
 
@@ -61,17 +61,16 @@ def evaluate(text: str, status: int, min_busbw: float) -> tuple[dict, list[str]]
             problems.append({"kind": "bandwidth", "busbw": peak["busbw"], "min_busbw": min_busbw, "bytes": peak["bytes"]})
             lines.append(f"bandwidth: {peak['busbw']} GB/s at {peak['bytes']} B is below the threshold {min_busbw:g} GB/s")
     summary = "no result" if peak is None else f"bus bandwidth {peak['busbw']} GB/s at {peak['bytes']} B (threshold {min_busbw:g} GB/s)"
-    report = {
-        "check": "nccl",
-        "status": "fail" if problems else "pass",
-        "summary": summary,
-        "exit_status": status,
-        "min_busbw": min_busbw,
-        "peak": peak,
-        "avg_busbw": float(avg.group(1)) if avg else None,
-        "rows": rows,
-        "violations": problems,
-    }
+    report = verdict(
+        "nccl",
+        problems,
+        summary,
+        exit_status=status,
+        min_busbw=min_busbw,
+        peak=peak,
+        avg_busbw=float(avg.group(1)) if avg else None,
+        rows=rows,
+    )
     return report, lines
 
 

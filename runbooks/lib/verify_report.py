@@ -18,6 +18,11 @@ def usage_error(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+def verdict(check: str, violations: list, summary: str, **details) -> dict:
+    """A check's report: it fails when there is any violation; details follow the summary."""
+    return {"check": check, "status": "fail" if violations else "pass", "summary": summary, **details, "violations": violations}
+
+
 def finish(report: dict, json_path: str | None, lines: list[str]) -> int:
     """Writes the report, prints the summary, returns the exit code from report['status']."""
     status = report["status"]

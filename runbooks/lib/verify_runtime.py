@@ -19,7 +19,7 @@ import sys
 
 from verify_allow import AllowList, AllowListError, inside
 from verify_elf import NotElf, read_elf
-from verify_report import finish, usage_error
+from verify_report import finish, verdict, usage_error
 
 _LINE = re.compile(r"^\s*(\d+):\s(.*)$")
 _FILE = re.compile(r"^file=(.+) \[(\d+)\];\s+(generating link map|needed by (.+) \[\d+\]|dynamically loaded by (.+) \[\d+\])$")
@@ -104,17 +104,16 @@ def analyse(args, allow: AllowList) -> tuple[dict, list[str]]:
         violations.append({"kind": "exit-status", "status": args.status})
         lines.append(f"exit-status: the command exited with {args.status}")
     total = sum(len(p["loaded"]) for p in processes)
-    report = {
-        "check": "runtime",
-        "status": "fail" if violations else "pass",
-        "summary": f"{' '.join(args.command)}: {total} libraries loaded in {len(processes)} process(es), {len(violations)} violation(s)",
-        "store": store,
-        "command": args.command,
-        "exit_status": args.status,
-        "crash": crash,
-        "violations": violations,
-        "processes": processes,
-    }
+    report = verdict(
+        "runtime",
+        violations,
+        f"{' '.join(args.command)}: {total} libraries loaded in {len(processes)} process(es), {len(violations)} violation(s)",
+        store=store,
+        command=args.command,
+        exit_status=args.status,
+        crash=crash,
+        processes=processes,
+    )
     return report, lines
 
 
