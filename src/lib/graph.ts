@@ -3,19 +3,15 @@
  * time and drawn as static SVG by StackGraph.astro. Pure: no DOM, no node:*.
  */
 import type { Issue } from '../schemas/issue';
+import { isOpen } from './issues';
 
 /** Package → its direct dependencies (Spack names). */
 export type DependencyMap = Record<string, string[]>;
 
-/** An issue still affects users unless fixed upstream or set aside (the graph's "open" count). */
-export function countsAsOpen(issue: Pick<Issue, 'status'>): boolean {
-  return issue.status !== 'fixed-upstream' && issue.status !== 'wontfix';
-}
-
-/** Open issues per package page id. */
+/** Open issues per package page id ("open" as everywhere on the site: `isOpen` of lib/issues). */
 export function openIssueCounts(issues: Pick<Issue, 'status' | 'packages'>[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const issue of issues.filter(countsAsOpen)) {
+  for (const issue of issues.filter(isOpen)) {
     for (const id of issue.packages) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;

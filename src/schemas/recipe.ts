@@ -130,7 +130,8 @@ export const reframeFileSchema = z.record(
     cxx: z.string(),
     ftn: z.string(),
     views: stringList.optional(),
-    activation: stringList.optional(),
+    /** Shell command(s) that load the environment, e.g. `uenv view default`. */
+    activation: z.union([z.string(), stringList], { error: 'must be a command or a list of commands' }).optional(),
     extras: z.record(z.string(), z.unknown()).optional(),
   }),
 );
