@@ -125,8 +125,8 @@ vs_check_nccl() {
     return
   fi
   local gpus
-  gpus=$(vs_gpu_count)
-  if [ "${gpus:-0}" -eq 0 ]; then
+  gpus=$(vs_gpu_count) || uk_die "nccl: srun could not start the GPU probe (is Slurm reachable? check --partition/--account)"
+  if [ "$gpus" -eq 0 ]; then
     vs_py verify_nccl --skip "no GPU" --json "$json"
     return
   fi
