@@ -100,6 +100,18 @@ uk_build_confirm() {
   [[ "$answer" =~ ^[Yy] ]] || uk_die "cancelled; nothing was changed"
 }
 
+# uk_build_check_earlier_done <n>: --from needs every step before <n> finished; --only only warns.
+uk_build_check_earlier_done() {
+  local n slug
+  [ -n "$UK_BUILD_FROM$UK_BUILD_ONLY" ] || return 0
+  while read -r n slug; do
+    [ "$n" -lt "$1" ] || break
+    uk_build_is_done "$n" "$slug" && continue
+    [ -z "$UK_BUILD_FROM" ] || uk_die "--from $UK_BUILD_FROM: step $n ($slug) has not finished yet; run without --from to continue where the build stands"
+    uk_warn "--only $UK_BUILD_ONLY: step $n ($slug) has not finished; this step may lack what it produces"
+  done < <(uk_build_steps)
+}
+
 uk_build_main() {
   uk_build_parse_args "$@"
   uk_build_check_inputs
@@ -116,6 +128,7 @@ uk_build_main() {
       if ! uk_build_is_done "$n" "$slug"; then first=$n; break; fi
     done < <(uk_build_steps)
   fi
+  uk_build_check_earlier_done "$first"
   if [ "$first" -eq 0 ]; then
     uk_log "every step is done in $UK_BUILD_DIR; use --from STEP to redo one"
     uk_build_run_step "$total" "$total" report

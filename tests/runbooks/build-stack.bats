@@ -84,6 +84,43 @@ EOF
   # The image is a real squashfs of gcc-built files that run at the mount point they were built for.
   unsquashfs -q -f -d "$S/mnt" "$B/store.squashfs" >/dev/null
   [ "$("$S/mnt/bin/stack-hello")" = "hello from the stack" ]
+  # The stack targets GH200: any other architecture gets a warning, aarch64 none.
+  if [ "$(uname -m)" = aarch64 ]; then uk_test_assert_output_lacks "WARNING: this host"; else uk_test_assert_output_has "WARNING: this host is $(uname -m)"; fi
+}
+
+@test "defaults: the build path is /dev/shm/\$USER/stack-build and the mount point is the recipe's store" {
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  sed -i -E "s|^store:.*|store: $S/mnt|" "$S/recipe/config.yaml"
+  local user=uk-test-$$
+  USER=$user run "$SCRIPT" --recipe "$S/recipe" --stackinator releases/v5 --jobs 3 --dry-run
+  uk_test_assert_status 0
+  [ ! -e "/dev/shm/$user" ]
+  uk_test_assert_output_has "-b /dev/shm/$user/stack-build -m $S/mnt --develop" "make store.squashfs -j3"
+}
+
+@test "preflight names every missing tool and stops before the sources" {
+  # A PATH with everything in /usr/bin and /bin except bubblewrap.
+  mkdir -p "$S/path"
+  local f
+  for f in /usr/bin/* /bin/*; do
+    [ "${f##*/}" = bwrap ] || ln -sf "$f" "$S/path/${f##*/}"
+  done
+  PATH=$S/path build_test_run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "missing tools stackinator needs: bwrap" "step 1/6 preflight failed"
+  uk_test_assert_output_lacks "[2/6]"
+  [ ! -e "$B/.uenv-kb/done/1-preflight" ]
+}
+
+@test "--from refuses to skip steps that never finished; --only warns" {
+  build_test_run --from build
+  uk_test_assert_status 1
+  uk_test_assert_output_has "--from build: step 1 (preflight) has not finished yet"
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  build_test_run --only report
+  uk_test_assert_status 1
+  uk_test_assert_output_has "WARNING: --only report: step 2 (sources) has not finished" "no image at $B/store.squashfs"
 }
 
 @test "the build runs make with a cleaned environment: PATH, HOME and nothing else" {
