@@ -418,3 +418,20 @@ refused() { # <status> <message> <args...>
   cd "$UK_TEST_ROOT"
   shellcheck -x -S style runbooks/*.sh runbooks/lib/*.sh
 }
+
+# Runs only where local clones of the real repositories are given (no network here), e.g.
+#   UK_TEST_STACKINATOR_REPO=/work/.mirror/eth-cscs+stackinator/repo
+#   UK_TEST_ALPS_CLUSTER_CONFIG_REPO=/work/.mirror/eth-cscs+alps-cluster-config/repo
+@test "with the real stackinator releases/v5, our recipe and cluster configuration pass its configure up to the Spack clone" {
+  [ -n "${UK_TEST_STACKINATOR_REPO:-}" ] && [ -n "${UK_TEST_ALPS_CLUSTER_CONFIG_REPO:-}" ] ||
+    skip "set UK_TEST_STACKINATOR_REPO and UK_TEST_ALPS_CLUSTER_CONFIG_REPO to local clones"
+  export UK_STACKINATOR_URL="file://$UK_TEST_STACKINATOR_REPO" UK_CLUSTER_CONFIG_URL="file://$UK_TEST_ALPS_CLUSTER_CONFIG_REPO"
+  # A Spack URL that fails at once, so the test never reaches the network.
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  sed -i -E "s|^( *repo:).*spack.*|\1 file://$S/no-spack.git|" "$S/recipe/config.yaml"
+  run "$SCRIPT" --build "$B" --mount "$S/mnt" --recipe "$S/recipe" --min-free 0 --yes
+  uk_test_assert_status 1
+  uk_test_assert_output_has "HEAD is now at 65f797b" "develop    : True" "spack: clone repository file://$S/no-spack.git" "step 4/6 configure failed"
+  uk_test_assert_output_lacks "ValidationError" "Traceback"
+  ls "$B"/logs/log_config_* >/dev/null
+}
