@@ -283,9 +283,11 @@ export function versionLabel(spec: PackageSpec): string {
 /**
  * Every distinct version string the recipe pins: spec versions, the compilers' versions and the
  * Spack commit. Only strings with a digit: `main` or `master` are words, not versions to police.
+ * The cluster configuration's externals are left out: their versions are facts about the host
+ * system (xpmem as Alps installs it), which pages may cite from their sources.
  */
 export function recipeVersions(recipe: Pick<Recipe, 'specs' | 'yaml' | 'recipeDir'>): string[] {
-  const versions = recipe.specs.map((s) => s.version);
+  const versions = recipe.specs.filter((s) => s.source !== 'cluster').map((s) => s.version);
   const compilers = recipe.yaml.get(join(recipe.recipeDir, 'compilers.yaml'))?.value as
     | { bootstrap?: { spec?: unknown }; gcc?: { specs?: unknown }; llvm?: { specs?: unknown } }
     | undefined;
