@@ -44,6 +44,12 @@ test('the stack graph is static: no script inside it, and it renders without Jav
 
 test('a graph node leads to its package page', async ({ page }) => {
   await page.goto('/guides/stack-graph/');
-  await page.locator('figure.stack-graph a.node[data-package="libfabric"]').click();
+  const libfabric = kb.packages.find((p) => p.record.id === 'libfabric')!.record;
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/packages/libfabric/')),
+    page.locator('figure.stack-graph a.node[data-package="libfabric"]').click(),
+  ]);
+  expect(response.status()).toBe(200);
   await expect(page).toHaveURL(/\/packages\/libfabric\/$/);
+  await expect(page.locator('main h1')).toHaveText(libfabric.title);
 });
