@@ -137,6 +137,7 @@ uk_build_main() {
 
   if [ "$UK_BUILD_DRY_RUN" = 1 ]; then
     uk_log "dry run: nothing is created or changed; '+' lines are the commands a real run executes"
+    [ -d "$UK_BUILD_DIR" ] || uk_log "a real run creates $UK_BUILD_DIR and marks it as its own ($(uk_build_state_dir)/owner)"
   else
     uk_build_confirm "$(uk_build_steps | awk -v n="$first" '$1 == n { print $2 }')"
     uk_build_claim

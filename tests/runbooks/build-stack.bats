@@ -250,7 +250,7 @@ EOF
   after=$(uk_test_tree_state "$S")
   [ "$before" = "$after" ]
   [ ! -e "$B" ]
-  uk_test_assert_output_has "dry run: nothing is created" \
+  uk_test_assert_output_has "dry run: nothing is created" "a real run creates $B and marks it as its own" \
     "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator" \
     "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
     "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
@@ -434,4 +434,19 @@ refused() { # <status> <message> <args...>
   uk_test_assert_output_has "HEAD is now at 65f797b" "develop    : True" "spack: clone repository file://$S/no-spack.git" "step 4/6 configure failed"
   uk_test_assert_output_lacks "ValidationError" "Traceback"
   ls "$B"/logs/log_config_* >/dev/null
+}
+
+@test "the one delete helper refuses every path outside the build directory" {
+  mkdir -p "$B/sources/x" "$S/outside"
+  ln -s "$S/outside" "$B/sources/link-out"
+  run bash -c '
+    . "$1/runbooks/lib/common.sh"; . "$1/runbooks/lib/build-state.sh"
+    UK_BUILD_DIR=$2 UK_BUILD_DRY_RUN=0
+    for p in "$2" "$2/" "$2/../outside" "$2/sources/link-out" /; do
+      (uk_build_remove "$p") && echo "REMOVED $p"
+    done
+    uk_build_remove "$2/sources/x" && echo "removed own"' _ "$UK_TEST_ROOT" "$B"
+  uk_test_assert_output_lacks "REMOVED"
+  uk_test_assert_output_has "refusing to delete $B/../outside: it is outside the build directory $B" "removed own"
+  [ -d "$S/outside" ] && [ -d "$B" ] && [ ! -e "$B/sources/x" ]
 }
