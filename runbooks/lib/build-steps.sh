@@ -16,7 +16,7 @@
 # @placeholder <cache>: a build-cache configuration file, `--cache` (optional).
 # @placeholder <stackinator>: the stackinator checkout, `--stackinator DIR` (default `<build>/sources/stackinator`).
 # @placeholder <stackinator-url>: `https://github.com/eth-cscs/stackinator.git` (the environment variable `UK_STACKINATOR_URL` overrides it, e.g. for a mirror).
-# @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`), or `--stackinator REF`.
+# @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--stackinator REF`.
 # @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
 # @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`).
 
@@ -92,7 +92,7 @@ uk_build_step_validate() {
 }
 
 # @step 4 configure: Configure the build with stack-config
-# @doc Runs stackinator's `stack-config`, as in the seed's Building section: recipe (`-r`), cluster configuration (`-s`), build path (`-b`), mount point (`-m`), and `--develop`, which makes stackinator use its templates for a Spack develop snapshot
+# @doc Runs stackinator's `stack-config` as the [Building](/guides/building/) page explains it: recipe (`-r`), cluster configuration (`-s`), build path (`-b`), mount point (`-m`), and `--develop`, which makes stackinator use its templates for a Spack develop snapshot
 # @doc ([what `--develop` does](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L210-L249)).
 # @doc `-c` adds a build cache when `--cache` is given.
 # @doc It runs with the host's python3, so no `uv` is needed, from `<build>/logs`, because stack-config [writes its log file into the current directory](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/main.py#L15-L30).
