@@ -450,3 +450,12 @@ refused() { # <status> <message> <args...>
   uk_test_assert_output_has "refusing to delete $B/../outside: it is outside the build directory $B" "removed own"
   [ -d "$S/outside" ] && [ -d "$B" ] && [ ! -e "$B/sources/x" ]
 }
+
+@test "on a terminal it asks first: 'n' changes nothing, 'y' builds" {
+  printf 'n\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0" /dev/null >"$S/no.out" || true
+  grep -q "Build in $B from step 'preflight' with" "$S/no.out"
+  grep -q "cancelled; nothing was changed" "$S/no.out"
+  [ ! -e "$B" ]
+  printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
+  [ -f "$B/.uenv-kb/done/1-preflight" ]
+}
