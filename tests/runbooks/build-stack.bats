@@ -76,8 +76,10 @@ $B
 $S/mnt
 --develop
 EOF
-  # stack-config runs from <build>/logs, where its own log file lands.
+  # stack-config runs from <build>/logs, where its own log file lands, with the caller's HOME
+  # (stackinator's $HOME rule reads it).
   [ -f "$B/logs/log_config_fake" ]
+  grep -qx "HOME=$HOME" "$UK_FAKE_RECORD/stack-config.env"
   # Our cluster configuration sits in the alps-cluster-config checkout, beside its site repository.
   diff -r "$UK_TEST_ROOT/content/cluster/internal-cxi" "$B/sources/alps-cluster-config/internal-cxi"
   [ -f "$B/sources/alps-cluster-config/site/repo/packages/cray-mpich/package.py" ]
