@@ -36,6 +36,11 @@ export interface DiagnosableIssue {
   signatures: Signature[];
 }
 
+/** Only what matching needs, so the page ships the signatures and not whole records. */
+export function toDiagnosable({ id, title, packages, status, signatures }: DiagnosableIssue): DiagnosableIssue {
+  return { id, title, packages, status, signatures };
+}
+
 export interface MatchedLine {
   /** 1-based line number in the input. */
   n: number;

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+
+const TEARDOWN_LOG = readFileSync('tests/fixtures/logs/cxi-libcurl-teardown-segfault/mpi-finalize-backtrace.txt', 'utf8');
+
+/** Loads /diagnose/ and waits until the worker has compiled the signatures. */
+async function ready(page: Page) {
+  await page.goto('/diagnose/');
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'ready');
+}
+
+async function diagnose(page: Page, text: string) {
+  await page.getByLabel('Log, build output or backtrace').fill(text);
+  await page.getByRole('button', { name: 'Diagnose', exact: true }).click();
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'done');
+}
+
+test('pasting a log shows the right issue, its workaround and the highlighted lines', async ({ page }) => {
+  await ready(page);
+  await diagnose(page, TEARDOWN_LOG);
+  const first = page.locator('.diagnose-match').first();
+  await expect(first).toHaveAttribute('data-issue', 'cxi-libcurl-teardown-segfault');
+  await expect(first.getByRole('link').first()).toHaveAttribute('href', '/issues/cxi-libcurl-teardown-segfault/');
+  await expect(first.locator('mark', { hasText: 'cxip_curl_fini' }).first()).toBeVisible();
+  await expect(first.locator('.diagnose-line-number').first()).toHaveText(/^\d+$/);
+  await expect(first.getByText('Workaround', { exact: true })).toBeVisible();
+});
+
+test('the page says nothing leaves the browser, and diagnosing makes no network request', async ({ page }) => {
+  await ready(page);
+  await expect(page.getByText('Nothing leaves your browser.')).toBeVisible();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await diagnose(page, TEARDOWN_LOG);
+  await page.locator('input[type=file]').setInputFiles({ name: 'job.log', mimeType: 'text/plain', buffer: Buffer.from(TEARDOWN_LOG) });
+  await expect(page.locator('.diagnose-match').first()).toHaveAttribute('data-issue', 'cxi-libcurl-teardown-segfault');
+  await diagnose(page, 'configure: error: something unknown_to_the_kb failed');
+  expect(requests).toEqual([]);
+});
+
+test('pasted <script> and <img onerror> render as inert text', async ({ page }) => {
+  await ready(page);
+  const attack = [
+    '<script>window.__pwned = 1</script> cxip_curl_fini',
+    '<img src=x onerror="window.__pwned = 2"> /usr/lib64/libcurl.so.4',
+    '<img src=y onerror="window.__pwned = 3"> error: undefined reference to evil_symbol',
+  ].join('\n');
+  await diagnose(page, attack);
+  const results = page.locator('.diagnose-results');
+  await expect(results.locator('mark', { hasText: '<script>window.__pwned = 1</script> cxip_curl_fini' })).toBeVisible();
+  await expect(results.locator('img, script')).toHaveCount(0);
+  await diagnose(page, attack.split('\n')[2]!);
+  await expect(results.locator('.diagnose-suggestion')).toContainText('<img src=y onerror="window.__pwned = 3">');
+  await expect(results.locator('img, script')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('no match suggests the most distinctive line and opens the site search with it', async ({ page }) => {
+  await ready(page);
+  await diagnose(page, 'checking for gcc... gcc\nld: error: undefined reference to `my_app_symbol_xyz`\nmake: *** [all] Error 1');
+  await expect(page.getByText('No known issue matches this log.')).toBeVisible();
+  await expect(page.locator('.diagnose-suggestion')).toHaveText('ld: error: undefined reference to `my_app_symbol_xyz`');
+  await page.getByRole('button', { name: 'Search for this line' }).click();
+  await expect(page.locator('site-search dialog input')).toHaveValue('ld: error: undefined reference to `my_app_symbol_xyz`');
+});
+
+test('a file over the size limit is refused with a clear message', async ({ page }) => {
+  await ready(page);
+  await page.locator('input[type=file]').setInputFiles({ name: 'huge.log', mimeType: 'text/plain', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 'a') });
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'error');
+  await expect(page.locator('.diagnose-status')).toHaveText(/huge\.log is 10\.0 MiB, over the 10\.0 MiB limit/);
+});
+
+test('the tool area is kept out of the search index', async ({ page }) => {
+  await page.goto('/diagnose/');
+  await expect(page.locator('.diagnose')).toHaveAttribute('data-pagefind-ignore', '');
+});
