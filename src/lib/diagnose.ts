@@ -165,6 +165,13 @@ export class Diagnoser {
       evidence.push({ index, signature: compiled.signature, lines: lines.slice(0, MAX_LINES_PER_MATCH).map(shown) });
       byIssue.set(issue, evidence);
     }
+    // Evidence counts only next to the evidence it requires.
+    for (const [i, evidence] of byIssue) {
+      const found = new Set(evidence.map((ev) => ev.index));
+      const kept = evidence.filter((ev) => (ev.signature.requires ?? []).every((r) => found.has(r)));
+      if (kept.length) byIssue.set(i, kept);
+      else byIssue.delete(i);
+    }
     const matches: (DiagnosisMatch & { strongest: number })[] = [];
     for (const [i, evidence] of byIssue) {
       const weights = evidence.map((ev) => ev.signature.weight);

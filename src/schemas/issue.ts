@@ -25,6 +25,11 @@ export const signatureSchema = z
     weight: z.number().int().min(1).max(10).default(5),
     /** Why this line is evidence; shown beside the match. */
     note: z.string().optional(),
+    /**
+     * Indexes (in this issue's `signatures`) of evidence that must also be in the log for this
+     * signature to count, e.g. a generic compile error that proves the issue only next to its header.
+     */
+    requires: z.array(z.number().int().min(0)).optional(),
   })
   .refine((s) => (s.text === undefined) !== (s.regex === undefined), {
     message: 'needs exactly one of `text` or `regex`',
@@ -68,6 +73,13 @@ export const issueSchema = z
     if (issue.status === 'fixed-upstream' && issue.fixed_in.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['fixed_in'], message: 'is required when status is "fixed-upstream"' });
     }
+    issue.signatures.forEach((sig, i) =>
+      sig.requires?.forEach((r, j) => {
+        if (r === i || r >= issue.signatures.length) {
+          ctx.addIssue({ code: 'custom', path: ['signatures', i, 'requires', j], message: `must name another signature of this issue (0–${issue.signatures.length - 1}, not ${i})` });
+        }
+      }),
+    );
     if (issue.last_verified < issue.first_seen) {
       ctx.addIssue({ code: 'custom', path: ['last_verified'], message: 'is earlier than first_seen' });
     }

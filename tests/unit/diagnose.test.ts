@@ -126,3 +126,20 @@ describe('mostDistinctiveLine', () => {
     expect(mostDistinctiveLine('all good\nstill fine')).toBeUndefined();
   });
 });
+
+describe('requires', () => {
+  const header: DiagnosableIssue = {
+    id: 'needs-header',
+    title: 'A compile error that proves the issue only next to its header',
+    packages: ['libfuse'],
+    status: 'open',
+    signatures: [sig({ text: 'fuse_kernel.h', weight: 2 }), sig({ regex: "conflicting types for .?int64_t", weight: 7, requires: [0] })],
+  };
+  const d = compileDiagnoser([header]);
+
+  it('counts evidence only when the evidence it requires is also in the log', () => {
+    expect(d.diagnose("x.c:1:2: error: conflicting types for 'int64_t'").matches).toEqual([]);
+    const m = d.diagnose("In file included from fuse_kernel.h:90,\nx.c:1:2: error: conflicting types for 'int64_t'").matches;
+    expect(m.map((x) => [x.id, x.score])).toEqual([['needs-header', 9]]);
+  });
+});

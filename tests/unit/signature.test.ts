@@ -39,6 +39,11 @@ describe('signatures', () => {
     });
     const regex = parseKnowledgeBase([issue("  - text: fine\n  - regex: '(a)\\1'\n")], [pkg]).errors.map(formatError);
     expect(regex).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:8:12: signatures\.1\.regex: regex does not compile as RE2/)]);
+    const requires = parseKnowledgeBase([issue('  - text: fine\n    requires: [0, 4]\n')], [pkg]).errors.map(formatError);
+    expect(requires).toEqual([
+      expect.stringMatching(/^content\/issues\/bad\.yaml:8:16: signatures\.0\.requires\.0: must name another signature of this issue \(0–0, not 0\)/),
+      expect.stringMatching(/signatures\.0\.requires\.1: must name another signature/),
+    ]);
     const text = parseKnowledgeBase([issue('  - text: "pid 4242 died"\n')], [pkg]).errors.map(formatError);
     expect(text).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:7:11: signatures\.0\.text: never matches a normalized log line; .*"pid PID died"/)]);
   });
