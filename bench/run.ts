@@ -9,6 +9,7 @@ import type { BenchResult } from './lib';
 const modules: Record<string, () => Promise<{ bench: () => Promise<BenchResult[]> }>> = {
   site: () => import('./site'),
   audit: () => import('./audit'),
+  diagnose: () => import('./diagnose'),
 };
 
 const only = process.argv.slice(2);
