@@ -152,3 +152,8 @@ export function normalizeDisplayText(display: string): string {
 export function normalizeLine(text: string): string {
   return normalizeDisplayText(toDisplayText(text));
 }
+
+/** Control characters written as escapes (ESC as `\e`), for showing the rules' examples on a page. */
+export function showControls(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\x1b' ? '\\e' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}

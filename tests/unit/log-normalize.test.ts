@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, toDisplayText } from '../../src/lib/log-normalize';
+import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toDisplayText } from '../../src/lib/log-normalize';
 
 /** Small deterministic PRNG, so a failing fuzz case can be replayed. */
 function prng(seed: number): () => number {
@@ -43,5 +43,9 @@ describe('normalization rules', () => {
   it('normalizes a block of lines exactly as it normalizes each line alone', () => {
     const lines = ['[nid000001:1] 3: x', '  >> 12    error: y', '#9 1.5 z 0x1234567', '/users/a/b'];
     expect(normalizeDisplayText(lines.join('\n'))).toBe(lines.map(normalizeLine).join('\n'));
+  });
+
+  it('shows control characters of the examples as escapes', () => {
+    expect(showControls('\x1b[1mx\x08\ty')).toBe('\\e[1mx\\x08\ty');
   });
 });
