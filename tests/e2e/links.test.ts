@@ -1,0 +1,38 @@
+/** Every internal link and anchor of the built site resolves, and no page says TODO. */
+import { test, expect } from '@playwright/test';
+import { fileFor, htmlFiles, idsIn, read, urlOf } from './dist';
+
+const pages = htmlFiles();
+
+test('the build has the pages we expect', () => {
+  const urls = pages.map(urlOf);
+  for (const u of ['/', '/issues/', '/diagnose/', '/guides/overview/', '/guides/building/', '/packages/libfabric/', '/404']) {
+    expect(urls).toContain(u);
+  }
+});
+
+test('every internal link and anchor resolves', () => {
+  const broken: string[] = [];
+  for (const file of pages) {
+    const html = read(file);
+    const base = new URL(urlOf(file), 'http://site');
+    for (const [, raw] of html.matchAll(/<a\s[^>]*?href="([^"]*)"/g)) {
+      const href = raw!.replace(/&amp;/g, '&');
+      if (/^(https?:|mailto:)/.test(href)) continue;
+      const url = new URL(href, base);
+      const target = fileFor(url.pathname);
+      if (!target) {
+        broken.push(`${urlOf(file)} → ${href} (no such page)`);
+        continue;
+      }
+      const hash = decodeURIComponent(url.hash.slice(1));
+      if (hash && target.endsWith('.html') && !idsIn(read(target)).has(hash)) broken.push(`${urlOf(file)} → ${href} (no anchor #${hash})`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
+
+test('no page of the built site contains "TODO"', () => {
+  const offenders = pages.filter((f) => read(f).includes('TODO')).map(urlOf);
+  expect(offenders).toEqual([]);
+});

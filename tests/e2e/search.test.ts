@@ -1,0 +1,27 @@
+/**
+ * The header search box finds identifiers that Pagefind would otherwise split at punctuation.
+ * Search only exists in the production build, which is what these tests serve.
+ */
+import { test, expect } from '@playwright/test';
+
+const IDENTIFIERS: { query: string; page: string }[] = [
+  { query: 'FI_CXI_RDZV_GET_MIN', page: '/issues/nccl-cxi-rendezvous-hang/' },
+  { query: 'libcurl.so.4', page: '/issues/cxi-libcurl-teardown-segfault/' },
+  { query: 'PythonPipBuilder', page: '/issues/faiss-pythonpipbuilder-import/' },
+  { query: 'cxil_map', page: '/issues/cxil-map-write-error/' },
+  { query: 'develop-2025-01-05', page: '/guides/building/' },
+  { query: 'cuda_dlopen', page: '/issues/libfabric-links-system-cuda/' },
+];
+
+for (const { query, page: expected } of IDENTIFIERS) {
+  test(`searching ${query} returns ${expected} first`, async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Search' }).first().click();
+    const input = page.locator('#starlight__search input[type="search"]');
+    await input.fill(query);
+    const first = page.locator('#starlight__search .pagefind-ui__result-link').first();
+    await expect(first).toBeVisible({ timeout: 15_000 });
+    const href = new URL((await first.getAttribute('href'))!, 'http://x').pathname;
+    expect(href).toBe(expected);
+  });
+}
