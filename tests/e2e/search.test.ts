@@ -17,7 +17,7 @@ for (const { query, page: expected } of IDENTIFIERS) {
   test(`searching ${query} returns ${expected} first`, async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Search' }).first().click();
-    const input = page.locator('#starlight__search input[type="search"]');
+    const input = page.locator('#starlight__search .pagefind-ui__search-input');
     await input.fill(query);
     const first = page.locator('#starlight__search .pagefind-ui__result-link').first();
     await expect(first).toBeVisible({ timeout: 15_000 });
