@@ -33,7 +33,10 @@ export default defineConfig({
         },
         {
           label: 'Known issues',
-          items: [{ label: 'All issues', link: '/issues/' }, ...issueSidebarItems()],
+          items: [
+            { label: 'All issues', link: '/issues/' },
+            { label: 'Every issue', collapsed: true, items: issueSidebarItems() },
+          ],
         },
       ],
     }),
