@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite, even after one fails, and ends with one "N passed, N failed" line (suites).
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 # name | command. Order matters: the build feeds the browser suites.
 suites=(

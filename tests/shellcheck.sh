@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck every shell script we ship or test with (runbooks, their libraries, test helpers).
+# Runs shellcheck on every shell script we ship or test with (runbooks, their libraries, test helpers).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mapfile -t scripts < <(git ls-files -co --exclude-standard -- '*.sh' '*.bash' 'runbooks/*' '.ci/run' | sort -u | while read -r f; do
