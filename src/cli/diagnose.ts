@@ -121,6 +121,10 @@ export const run: Command = async (args, io) => {
     io.out(USAGE);
     return 0;
   }
+  if (options.file === '-' && !args.includes('-') && process.stdin.isTTY) {
+    io.err(`uenv-kb diagnose: no log given (pass a file, or pipe one in)\n\n${USAGE}`);
+    return 2;
+  }
   const source = options.file === '-' ? 'standard input' : options.file;
   let text: string;
   try {
