@@ -162,3 +162,13 @@ export function stackGraph(
   }
   return layoutGraph(deps, info);
 }
+
+/** A package's direct dependencies and direct dependents in the map, each sorted. */
+export function neighbours(deps: DependencyMap, name: string): { dependsOn: string[]; usedBy: string[] } {
+  return {
+    dependsOn: [...(deps[name] ?? [])].sort(),
+    usedBy: Object.keys(deps)
+      .filter((k) => deps[k]!.includes(name))
+      .sort(),
+  };
+}

@@ -1,8 +1,8 @@
 import { z } from 'astro/zod';
 import { linkSchema } from './link';
+import { ISSUE_STATUSES } from './issue-status';
 
-export const ISSUE_STATUSES = ['open', 'workaround', 'fixed-upstream', 'wontfix'] as const;
-export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+export { ISSUE_STATUSES, type IssueStatus } from './issue-status';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
 const isoDate = z

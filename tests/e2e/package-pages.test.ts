@@ -16,3 +16,11 @@ test.describe('each package page lists exactly its known issues', () => {
     });
   }
 });
+
+test('a package page links the stack packages it depends on and those that need it', async ({ page }) => {
+  await page.goto('/packages/libcxi/');
+  const deps = page.getByTestId('package-deps');
+  for (const id of ['cxi-driver', 'cassini-headers', 'libfuse', 'libfabric']) {
+    await expect(deps.locator(`a[href="/packages/${id}/"]`)).toHaveCount(1);
+  }
+});

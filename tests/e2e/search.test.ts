@@ -3,6 +3,7 @@
  * Search only exists in the production build, which is what these tests serve.
  */
 import { test, expect } from '@playwright/test';
+import { issues, packages } from './records';
 
 const IDENTIFIERS: { query: string; page: string }[] = [
   { query: 'FI_CXI_RDZV_GET_MIN', page: '/issues/nccl-cxi-rendezvous-hang/' },
@@ -25,3 +26,18 @@ for (const { query, page: expected } of IDENTIFIERS) {
     expect(href).toBe(expected);
   });
 }
+
+test('package and status are Pagefind filters with the records\' counts', async ({ page }) => {
+  await page.goto('/');
+  const filters = await page.evaluate(async () => {
+    const pagefind = await import(/* @vite-ignore */ '/pagefind/pagefind.js');
+    return pagefind.filters();
+  });
+  for (const status of new Set(issues.map((i) => i.status))) {
+    expect(filters.status?.[status], status).toBe(issues.filter((i) => i.status === status).length);
+  }
+  for (const pkg of packages) {
+    // The package page itself plus every issue page that names the package.
+    expect(filters.package?.[pkg.id], pkg.id).toBe(1 + issues.filter((i) => i.packages.includes(pkg.id)).length);
+  }
+});

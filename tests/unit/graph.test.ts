@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGraph, openIssueCounts, stackGraph } from '../../src/lib/graph';
+import { layoutGraph, neighbours, openIssueCounts, stackGraph } from '../../src/lib/graph';
 import { loadDependencyMap } from '../../src/lib/graph-fs';
 import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
 import { ISSUE_STATUSES } from '../../src/schemas/issue';
@@ -70,5 +70,14 @@ describe('the stack graph', () => {
 
   it('refuses a package page that is missing from the map', () => {
     expect(() => stackGraph(deps, [...pages, { id: 'zstd' }], [], () => undefined)).toThrow(/content\/deps\.yaml: no node for package page\(s\) zstd/);
+  });
+});
+
+describe('neighbours', () => {
+  const deps = { a: ['c', 'b'], b: ['c'], d: [] };
+  it('lists direct dependencies and direct dependents, sorted', () => {
+    expect(neighbours(deps, 'a')).toEqual({ dependsOn: ['b', 'c'], usedBy: [] });
+    expect(neighbours(deps, 'c')).toEqual({ dependsOn: [], usedBy: ['a', 'b'] });
+    expect(neighbours(deps, 'unknown')).toEqual({ dependsOn: [], usedBy: [] });
   });
 });
