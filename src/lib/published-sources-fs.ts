@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PUBLISHED_SOURCE_DIRS } from './site';
+import { PUBLISHED_SOURCES } from './site';
 
 /** Repository-relative paths of every published file (text files only; nothing under build outputs). */
 export function listPublishedSources(): string[] {
@@ -12,6 +12,10 @@ export function listPublishedSources(): string[] {
       else if (!/\.(pyc|squashfs|o|so)$/.test(name)) out.push(path);
     }
   };
-  for (const dir of PUBLISHED_SOURCE_DIRS) if (existsSync(dir)) walk(dir);
+  for (const path of PUBLISHED_SOURCES) {
+    if (!existsSync(path)) continue;
+    if (statSync(path).isDirectory()) walk(path);
+    else out.push(path);
+  }
   return out;
 }

@@ -2,10 +2,10 @@
 export const SITE_URL = 'https://uenv-cxi-kb.example.org';
 
 /**
- * Files of this repository that the site publishes verbatim under /source/<path>, so "see this file"
+ * Files and folders of this repository that the site publishes verbatim under /source/<path>, so "see this file"
  * links always resolve, on any mirror of the site, and `curl` works from a login node.
  */
-export const PUBLISHED_SOURCE_DIRS = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'runbooks'] as const;
+export const PUBLISHED_SOURCES = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'content/deps.yaml', 'runbooks'] as const;
 
 /** Link to a file of this repository (path relative to the repository root). */
 export function repoFileUrl(path: string): string {

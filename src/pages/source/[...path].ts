@@ -1,4 +1,4 @@
-/** Publishes the recipe, cluster configuration, records and runbooks verbatim (see PUBLISHED_SOURCE_DIRS). */
+/** Publishes the recipe, cluster configuration, records and runbooks verbatim (see PUBLISHED_SOURCES). */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { readFileSync } from 'node:fs';
 import { listPublishedSources } from '../../lib/published-sources-fs';
