@@ -1,5 +1,6 @@
 /** `uenv-kb check-data [CONTENT_DIR]`: the same checks the site build runs on issues and packages. */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Command } from './main';
 import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/knowledge-base-fs';
 
@@ -18,7 +19,7 @@ export const run: Command = async (args, io) => {
     return 2;
   }
   try {
-    const kb = loadKnowledgeBase(dir);
+    const kb = loadKnowledgeBase(dir, fileURLToPath(new URL('../..', import.meta.url)));
     io.out(`ok: ${kb.issues.length} issues, ${kb.packages.length} packages`);
     return 0;
   } catch (err) {

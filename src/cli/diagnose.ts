@@ -136,7 +136,7 @@ export const run: Command = async (args, io) => {
   }
   let issues;
   try {
-    issues = loadKnowledgeBase(recordsDir()).issues.map((i) => i.record);
+    issues = loadKnowledgeBase(recordsDir(), fileURLToPath(new URL('../..', import.meta.url))).issues.map((i) => i.record);
   } catch (err) {
     if (!(err instanceof KnowledgeBaseError)) throw err;
     io.err(`uenv-kb diagnose: the issue records are invalid:\n${err.lines.join('\n')}`);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
 import { formatError } from './yaml-source';
+import { listPublishedSources } from './published-sources-fs';
 
 /**
  * Where the records live. Tests point UENV_KB_CONTENT at a mutated copy to prove that bad data
@@ -34,8 +35,9 @@ export class KnowledgeBaseError extends Error {
   }
 }
 
-export function loadKnowledgeBase(dir = contentDir()): KnowledgeBase {
-  const kb = parseKnowledgeBase(readRecords(join(dir, 'issues')), readRecords(join(dir, 'packages')));
+/** `repoRoot` is the checkout whose files workarounds may name (see parseKnowledgeBase). */
+export function loadKnowledgeBase(dir = contentDir(), repoRoot = '.'): KnowledgeBase {
+  const kb = parseKnowledgeBase(readRecords(join(dir, 'issues')), readRecords(join(dir, 'packages')), new Set(listPublishedSources(repoRoot)));
   if (kb.errors.length) throw new KnowledgeBaseError(kb.errors.map(formatError));
   return kb;
 }

@@ -37,7 +37,11 @@ export interface KnowledgeBase {
   errors: SourceError[];
 }
 
-export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: RecordFile[]): KnowledgeBase {
+/**
+ * `repoFiles`, when given, are the repository files a workaround may name (those the site publishes); without it
+ * workaround files are not checked.
+ */
+export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: RecordFile[], repoFiles?: ReadonlySet<string>): KnowledgeBase {
   const errors: SourceError[] = [];
   const packages = packageFiles.map((f) => parseRecord(packageSchema, f, errors)).filter((p) => p !== undefined);
   for (const p of packages) {
@@ -54,6 +58,9 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
     else seen.set(record.id, source.file);
     record.packages.forEach((pkg, i) => {
       if (!known.has(pkg)) errors.push(errorAt(source, ['packages', i], `unknown package "${pkg}" (no content/packages/${pkg}.yaml)`));
+    });
+    record.workaround?.files.forEach((path, i) => {
+      if (repoFiles && !repoFiles.has(path)) errors.push(errorAt(source, ['workaround', 'files', i], `"${path}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
     });
     record.signatures.forEach((sig, i) => {
       const problem = signatureProblem(sig);

@@ -1,21 +1,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PUBLISHED_SOURCES } from './site';
 
-/** Repository-relative paths of every published file (text files only; nothing under build outputs). */
-export function listPublishedSources(): string[] {
+/**
+ * Repository-relative paths of every published file (text files only; nothing under build outputs), read from the
+ * checkout at `root` (the site build runs from the repository root).
+ */
+export function listPublishedSources(root = '.'): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!/\.(pyc|squashfs|o|so)$/.test(name)) out.push(path);
+  const walk = (path: string) => {
+    if (!statSync(path).isDirectory()) return void out.push(relative(root, path));
+    for (const name of readdirSync(path).sort()) {
+      if (!/\.(pyc|squashfs|o|so)$/.test(name)) walk(join(path, name));
     }
   };
   for (const path of PUBLISHED_SOURCES) {
-    if (!existsSync(path)) continue;
-    if (statSync(path).isDirectory()) walk(path);
-    else out.push(path);
+    if (existsSync(join(root, path))) walk(join(root, path));
   }
   return out;
 }

@@ -39,8 +39,11 @@ export const workaroundSchema = z.strictObject({
   /** One paragraph: what to do. Markdown. */
   summary: z.string().min(1),
   steps: z.array(z.string().min(1)).min(1),
-  /** Repository paths (relative to the repo root) of the recipe files that implement it. */
-  recipe_files: z.array(z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path')).default([]),
+  /**
+   * Repository paths (relative to the repo root) of the files that implement it: recipe files, or runbook data
+   * such as runbooks/data/nccl.env. Each must be a file the site publishes under /source/.
+   */
+  files: z.array(z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path')).default([]),
 });
 
 export const issueSchema = z

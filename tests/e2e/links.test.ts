@@ -36,3 +36,12 @@ test('no page of the built site contains "TODO"', () => {
   const offenders = pages.filter((f) => read(f).includes('TODO')).map(urlOf);
   expect(offenders).toEqual([]);
 });
+
+// Astro drops a line break between text and a following tag or expression, gluing words together
+// ("a bare<code>…", "Have a log?<a …>"); write `{' '}` at the end of such a line.
+test('no word is glued to the link or code that follows it', () => {
+  const glued = pages.flatMap((file) =>
+    [...read(file).matchAll(/.{0,30}(?:[A-Za-z0-9?,;:!]<(?:a|code|strong|em)[\s>]|<\/(?:a|code|strong|em)>\().{0,20}/g)].map((m) => `${urlOf(file)}: ${m[0]}`),
+  );
+  expect(glued).toEqual([]);
+});

@@ -51,6 +51,7 @@ const cases: BadCase[] = [
   { name: 'an unknown key', edit: replaceIn(ISSUE, 'cause: ', 'severity: high\ncause: '), file: ISSUE, line: 12, field: 'severity', message: /unknown key/ },
   { name: 'an unknown link kind', edit: replaceIn(ISSUE, 'kind: issue', 'kind: blog'), file: ISSUE, line: 28, field: 'links.0.kind', message: /Invalid option|expected one of/ },
   { name: 'broken YAML', edit: replaceIn(ISSUE, 'symptoms:\n', 'symptoms: [\n'), file: ISSUE, line: 6, field: '', message: /invalid YAML/ },
+  { name: 'a workaround file the repository does not have', edit: replaceIn(ISSUE, 'files: [content/recipe/packages.yaml]', 'files: [content/recipe/pakages.yaml]'), file: ISSUE, line: 17, field: 'workaround.files.0', message: /"content\/recipe\/pakages\.yaml" is not a file the site publishes/ },
   { name: 'a package whose id is not its file name', edit: replaceIn('packages/libcurl.yaml', 'id: libcurl', 'id: curl'), file: 'packages/libcurl.yaml', line: 1, field: 'id', message: /must equal the file name "libcurl"/ },
 ];
 
