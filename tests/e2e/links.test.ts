@@ -45,3 +45,15 @@ test('no word is glued to the link or code that follows it', () => {
   );
   expect(glued).toEqual([]);
 });
+
+test('every content heading has an anchor link to itself', () => {
+  const bare = pages.flatMap((file) => {
+    const html = read(file);
+    const linked = new Set([...html.matchAll(/class="sl-anchor-link" href="#([^"]+)"/g)].map((m) => m[1]));
+    return [...html.matchAll(/<h[2-4][^>]*\sid="([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .filter((id) => !id.startsWith('starlight__') && !linked.has(id))
+      .map((id) => `${urlOf(file)}#${id}`);
+  });
+  expect(bare).toEqual([]);
+});
