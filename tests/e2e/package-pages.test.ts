@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { issueIdsFor, packages } from './records';
 
 test.describe('each package page lists exactly its known issues', () => {
@@ -23,4 +24,17 @@ test('a package page links the stack packages it depends on and those that need 
   for (const id of ['cxi-driver', 'cassini-headers', 'libfuse', 'libfabric']) {
     await expect(deps.locator(`a[href="/packages/${id}/"]`)).toHaveCount(1);
   }
+});
+
+test('the NCCL page shows every recommended setting of runbooks/data/nccl.env', async ({ page }) => {
+  const settings = readFileSync('runbooks/data/nccl.env', 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => l.split(' # ')[0]!);
+  expect(settings.length).toBeGreaterThan(5);
+  await page.goto('/packages/nccl/');
+  const block = page.locator('.expressive-code', { has: page.locator('figcaption', { hasText: 'runbooks/data/nccl.env' }) });
+  await expect(block).toHaveCount(1);
+  const text = await block.locator('pre').innerText();
+  for (const s of settings) expect(text).toContain(s);
 });
