@@ -6,6 +6,7 @@ import { issueSchema, type Issue } from '../schemas/issue';
 import { packageSchema, type Package } from '../schemas/package';
 import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
 import { signatureField, signatureProblem } from './signature';
+import { workaroundFile } from './issues';
 import type { z } from 'astro/zod';
 
 export interface RecordFile {
@@ -59,8 +60,10 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
     record.packages.forEach((pkg, i) => {
       if (!known.has(pkg)) errors.push(errorAt(source, ['packages', i], `unknown package "${pkg}" (no content/packages/${pkg}.yaml)`));
     });
-    record.workaround?.files.forEach((path, i) => {
-      if (repoFiles && !repoFiles.has(path)) errors.push(errorAt(source, ['workaround', 'files', i], `"${path}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
+    record.workaround?.files.forEach((entry, i) => {
+      const { file } = workaroundFile(entry);
+      const at = typeof entry === 'string' ? ['workaround', 'files', i] : ['workaround', 'files', i, 'file'];
+      if (repoFiles && !repoFiles.has(file)) errors.push(errorAt(source, at, `"${file}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
     });
     record.signatures.forEach((sig, i) => {
       const problem = signatureProblem(sig);

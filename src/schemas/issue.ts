@@ -35,15 +35,18 @@ export const signatureSchema = z
     message: 'needs exactly one of `text` or `regex`',
   });
 
+const repoPath = z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path');
+
 export const workaroundSchema = z.strictObject({
   /** One paragraph: what to do. Markdown. */
   summary: z.string().min(1),
   steps: z.array(z.string().min(1)).min(1),
   /**
-   * Repository paths (relative to the repo root) of the files that implement it: recipe files, or runbook data
-   * such as runbooks/data/nccl.env. Each must be a file the site publishes under /source/.
+   * The files of this repository that implement it: recipe files, or runbook data such as runbooks/data/nccl.env,
+   * each a path (relative to the repo root) the site publishes under /source/. Recipe and cluster files are shown
+   * on the issue page as excerpts: the whole file, or `{ file, path }` for one YAML path of it (e.g. `packages.curl`).
    */
-  files: z.array(z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path')).default([]),
+  files: z.array(z.union([repoPath, z.strictObject({ file: repoPath, path: z.string().min(1) })])).default([]),
 });
 
 export const issueSchema = z

@@ -1,0 +1,22 @@
+/** Issue pages show the recipe lines that implement each workaround, read from the recipe at build time. */
+import { test, expect } from '@playwright/test';
+import { isRecipeFile, workaroundFile } from '../../src/lib/issues';
+import { loadRecipe } from '../../src/lib/recipe-fs';
+import { fileFor, read } from './dist';
+import { issues } from './records';
+
+const recipe = loadRecipe();
+
+for (const issue of issues.filter((i) => (i.workaround?.files.length ?? 0) > 0)) {
+  test(`${issue.id}: the workaround shows or links every file that implements it`, () => {
+    const html = read(fileFor(`/issues/${issue.id}/`)!);
+    for (const { file, path } of issue.workaround!.files.map(workaroundFile)) {
+      if (!isRecipeFile(file)) {
+        expect(html).toContain(`href="/source/${file}"`);
+        continue;
+      }
+      const { startLine, endLine } = recipe.excerpt(file, path);
+      expect(html, `${file}${path ? ` ${path}` : ''}`).toContain(`data-recipe-file="${file}" data-recipe-lines="${startLine}-${endLine}"`);
+    }
+  });
+}
