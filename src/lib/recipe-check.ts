@@ -1,7 +1,8 @@
 /**
- * The recipe validator: stackinator releases/v5's rules for a recipe and its cluster configuration
- * (see /work/shared/reference/stackinator-format.md §6), plus this project's: every package page has
- * a spec, every override directory holds a package.py. Pure: files in, positioned errors out.
+ * The recipe validator: stackinator releases/v5's rules for a recipe and its cluster configuration, as the checklist
+ * of the stackinator recipe-format reference lists them (some stricter than v5 itself, each saying so), plus this
+ * project's: every package page has a spec, every override directory holds a package.py, no libfabric external.
+ * Pure: files in, positioned errors out.
  */
 import type { z } from 'astro/zod';
 import {
@@ -113,10 +114,24 @@ function compilerProvided(spec: string, available: string[]): boolean {
   });
 }
 
+/**
+ * Spec lint (stackinator-format §6 rule 13): a package name, then space-separated `@version`, `+variant`, `~variant`,
+ * `key=value`, `%compiler` or `^dependency` tokens. Catches typos Spack would only report at concretization.
+ */
+const SPEC_NAME = /^[a-z0-9][a-z0-9_-]*(@[\w.:,=-]+)?([+~][\w-]+)*$/;
+const SPEC_TOKEN = /^(@[\w.:,=-]+|([+~][\w-]+)+|[\w-]+==?[^\s=]+|%[\w@.:-]+|\^[a-z0-9][\w@.:,=+~-]*)$/;
+
+function specLintProblem(spec: string): string | undefined {
+  const [first, ...rest] = spec.trim().split(/\s+/);
+  if (!first || !SPEC_NAME.test(first)) return `"${first ?? ''}" does not start a spec: expected a package name (lowercase), optionally @version`;
+  const bad = rest.find((t) => !SPEC_TOKEN.test(t));
+  return bad ? `"${bad}" is not a spec token (@version, +variant, ~variant, key=value, %compiler or ^dependency)` : undefined;
+}
+
 function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSource, compilers: RecipeCompilers | undefined): void {
   const views = new Map<string, string>();
   for (const [name, env] of Object.entries(envs)) {
-    if (name === 'uenv_tools') c.errors.push(keyErrorAt(source, [name], 'the name uenv_tools is reserved by stackinator'));
+    if (name === 'uenv_tools') c.errors.push(keyErrorAt(source, [name], 'uenv_tools is reserved from stackinator v6 on (our rule, so the recipe can move to v6)'));
     env.compiler.forEach((comp, i) => {
       if (!compilers) return;
       if (comp.toolchain === 'llvm' && !compilers.llvm) {
@@ -128,9 +143,11 @@ function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSou
         c.at(source, [name, 'compiler', i, 'spec'], `${comp.spec} is not built by compilers.yaml (${comp.toolchain}: ${available.join(', ')})`);
       }
     });
-    const mpiName = env.mpi ? parseSpec(env.mpi.spec).name : undefined;
+    // stackinator v5 takes everything before "@" as the MPI's name, so `cray-mpich +cuda` is an unknown MPI.
+    const mpiName = env.mpi ? env.mpi.spec.split('@')[0]!.trim() : undefined;
     if (env.mpi && !(MPI_NAMES as readonly string[]).includes(mpiName!)) {
-      c.at(source, [name, 'mpi', 'spec'], `unknown MPI "${mpiName}": stackinator v5 supports ${MPI_NAMES.join(', ')}`);
+      const hint = /\s/.test(mpiName!) ? ' (stackinator v5 reads the whole text before "@" as the name: give a version, e.g. cray-mpich@8.1.30 +cuda)' : '';
+      c.at(source, [name, 'mpi', 'spec'], `unknown MPI "${mpiName}": stackinator v5 supports ${MPI_NAMES.join(', ')}${hint}`);
     }
     const lists = { specs: env.specs, variants: env.variants, packages: env.packages };
     for (const [key, list] of Object.entries(lists)) {
@@ -140,6 +157,8 @@ function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSou
       });
     }
     env.specs.forEach((s, i) => {
+      const bad = specLintProblem(s);
+      if (bad) return c.at(source, [name, 'specs', i], bad);
       const spec = parseSpec(s);
       if (['gcc', 'llvm', 'nvhpc'].includes(spec.name)) c.at(source, [name, 'specs', i], `${spec.name} is a compiler: list it in compilers.yaml and compiler:, not in specs`);
       else if (mpiName && spec.name === mpiName) c.at(source, [name, 'specs', i], `${mpiName} is added from mpi: — remove it from specs`);

@@ -107,8 +107,25 @@ export const recipeEnvironmentsSchema = z.record(
 );
 
 /** A Spack packages.yaml (recipe or cluster): the top level holds only `packages`. */
+const externalSchema = z
+  .looseObject({
+    spec: z.string({ error: 'is required: the spec of the installed package, e.g. xpmem@2.9.6' }),
+    prefix: z.string().startsWith('/', 'must be an absolute path').optional(),
+    modules: stringList.optional(),
+  })
+  .refine((e) => e.prefix !== undefined || e.modules !== undefined, { message: 'needs a prefix (or modules) where the package is installed' });
+
 export const packagesFileSchema = z.strictObject({
-  packages: z.record(z.string(), z.record(z.string(), z.unknown(), { error: 'must be a map of Spack package settings' })),
+  packages: z.record(
+    z.string(),
+    z.looseObject(
+      {
+        buildable: z.boolean({ error: 'must be true or false' }).optional(),
+        externals: z.array(externalSchema, { error: 'must be a list of {spec, prefix}' }).optional(),
+      },
+      { error: 'must be a map of Spack package settings' },
+    ),
+  ),
 });
 
 /** stackinator assigns modules.default.roots.tcl; the keys above it must exist or configure fails. */
@@ -151,7 +168,11 @@ export const clusterCompilersSchema = z.strictObject({
 });
 
 /** repos.yaml: paths relative to the cluster folder (the site repository of alps-cluster-config). */
-export const clusterReposSchema = z.strictObject({ repos: stringList });
+export const clusterReposSchema = z.strictObject({
+  repos: z.array(z.string().refine((path) => !path.startsWith('/'), 'must be relative to the cluster folder (stackinator v5 resolves it there)'), {
+    error: 'must be a list of strings (paths relative to the cluster folder)',
+  }),
+});
 
 export type RecipeConfig = z.output<typeof recipeConfigSchema>;
 export type RecipeCompilers = z.output<typeof recipeCompilersSchema>;

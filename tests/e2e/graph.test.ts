@@ -21,7 +21,7 @@ test('the stack graph has one linked node per package page, with its open-issue 
     expect(n.href).toBe(`/packages/${n.id}/`);
     const open = openCounts.get(n.id!) ?? 0;
     expect(Number(n.open), `open issues of ${n.id}`).toBe(open);
-    expect(n.badge).toBe(open > 0 ? String(open) : null);
+    expect(n.badge).toBe(String(open));
   }
   // Each box is visible and inside the drawing (not clipped off the viewBox).
   const box = (await svg.boundingBox())!;

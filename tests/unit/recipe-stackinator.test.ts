@@ -68,6 +68,7 @@ describe.skipIf(!available)(`stackinator releases/v5 stack-config (${STACKINATOR
   it.each([
     ['mirrors.yaml in the recipe', (d: string) => writeFileSync(join(d, 'mirrors.yaml'), 'mirrors: {}\n')],
     ['an unknown MPI', (d: string) => writeFileSync(join(d, 'environments.yaml'), readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: intel-mpi@2021'))],
+    ['an MPI spec with variants but no version', (d: string) => writeFileSync(join(d, 'environments.yaml'), readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: cray-mpich +cuda'))],
     ['a malformed gcc spec', (d: string) => writeFileSync(join(d, 'compilers.yaml'), readFileSync(join(d, 'compilers.yaml'), 'utf8').replace(/- gcc@[\d.]+/, '- gcc@13.10'))],
     ['an unknown key in config.yaml', (d: string) => writeFileSync(join(d, 'config.yaml'), `${readFileSync(join(d, 'config.yaml'), 'utf8')}spack_version: "0.23"\n`)],
   ])('rejects %s, as check-recipe does', (name, change) => {

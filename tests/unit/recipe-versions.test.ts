@@ -18,7 +18,12 @@ function filesUnder(dir: string, ext: RegExp): string[] {
     .sort();
 }
 
-const sources = [...filesUnder('src/content/docs', /\.mdx?$/), ...filesUnder('content/issues', /\.ya?ml$/)];
+const sources = [
+  ...filesUnder('src/content/docs', /\.mdx?$/),
+  ...filesUnder('src/components', /\.astro$/),
+  ...filesUnder('content/issues', /\.ya?ml$/),
+  ...filesUnder('content/packages', /\.ya?ml$/),
+];
 
 /** `file:line: version in "text"` for every line that types one of `versions`. */
 function typedVersions(file: string, text: string, list: string[]): string[] {
@@ -44,7 +49,7 @@ describe('recipe versions', () => {
     ]);
   });
 
-  it(`are typed in no MDX page or issue record (${sources.length} files)`, () => {
+  it(`are typed in no page, component, issue or package record (${sources.length} files)`, () => {
     expect(sources.length).toBeGreaterThan(0);
     const found = sources.flatMap((file) => typedVersions(file, readFileSync(file, 'utf8'), versions));
     expect(found, 'use <RecipeVersion>, <RecipeValue> or <RecipeSnippet> instead').toEqual([]);

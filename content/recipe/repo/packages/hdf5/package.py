@@ -5,6 +5,8 @@
 # file driver). Nothing else differs from the builtin package.
 # Why: an HPE engineer asked for this variant (as the stack's README records); the builtin package
 # has no such variant, then or now.
+# The builtin package it extends (no direct-vfd variant):
+# https://github.com/spack/spack-packages/blob/f55ddabdb0d022ec74582873659db588c73fcac6/repos/builtin/packages/hdf5/package.py
 # Same change in the CSCS pytorch recipe:
 # https://github.com/eth-cscs/alps-uenv/blob/01a092a4d86e51393ed36c179449398fef5434e1/recipes/pytorch/v2.6.0/gh200/repo/packages/hdf5/package.py#L120
 # Not needed for the network layer; kept for the optional environment.
