@@ -48,3 +48,8 @@ export function workaroundFile(entry: WorkaroundFile): { file: string; path?: st
 export function isRecipeFile(file: string): boolean {
   return file.startsWith('content/recipe/') || file.startsWith('content/cluster/');
 }
+
+/** A workaround step that is one command and nothing else (a lone code span): shown as a copyable shell block. */
+export function stepCommand(step: string): string | undefined {
+  return /^`([^`]+)`$/.exec(step.trim())?.[1];
+}

@@ -1,6 +1,6 @@
 /** Issue pages show the recipe lines that implement each workaround, read from the recipe at build time. */
 import { test, expect } from '@playwright/test';
-import { isRecipeFile, workaroundFile } from '../../src/lib/issues';
+import { isRecipeFile, stepCommand, workaroundFile } from '../../src/lib/issues';
 import { loadRecipe } from '../../src/lib/recipe-fs';
 import { fileFor, read } from './dist';
 import { issues } from './records';
@@ -20,3 +20,12 @@ for (const issue of issues.filter((i) => (i.workaround?.files.length ?? 0) > 0))
     }
   });
 }
+
+test('a workaround step that is one command has a copy button with exactly that command', async ({ page }) => {
+  const issue = issues.find((i) => i.workaround?.steps.some((s) => stepCommand(s)))!;
+  const commands = issue.workaround!.steps.map(stepCommand).filter((c): c is string => !!c);
+  await page.goto(`/issues/${issue.id}/`);
+  const buttons = page.locator('#workaround').locator('xpath=ancestor::div[1]/following-sibling::ol[1]').locator('.copy button');
+  await expect(buttons).toHaveCount(commands.length);
+  expect(await buttons.evaluateAll((bs) => bs.map((b) => b.getAttribute('data-code')))).toEqual(commands);
+});
