@@ -197,8 +197,8 @@ function checkCluster(c: Checker, systemDir: string): void {
 
 function checkPackagePages(c: Checker, pages: RecipeFile[]): void {
   const { recipeDir, systemDir } = c.recipe;
-  // A recipe file that did not parse hides its specs: "no spec" would only add noise.
-  if (c.recipe.errors.length) return;
+  // A recipe that is already in error may hide specs: "no spec" would only add noise.
+  if (c.errors.length) return;
   for (const page of pages) {
     const { source } = parseYaml(page.file, page.text);
     const value = source?.value as { id?: unknown; spack?: unknown } | undefined;

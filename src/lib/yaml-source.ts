@@ -114,7 +114,17 @@ function issueErrors(source: YamlSource, issue: ZodIssue, prefix: (string | numb
     const branch = bestUnionBranch(issue.errors);
     if (branch) return branch.flatMap((i) => issueErrors(source, i, path));
   }
-  return [errorAt(source, path, issue.message)];
+  return [errorAt(source, path, friendlyMessage(issue.message))];
+}
+
+const TYPE_NAMES: Record<string, string> = { record: 'a map', object: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', null: 'empty', undefined: 'missing' };
+
+/** Zod's default "Invalid input: expected record, received null" in the words of the rest of our messages. */
+function friendlyMessage(message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return message;
+  const [, expected, received] = m;
+  return `must be ${TYPE_NAMES[expected!] ?? expected}, not ${TYPE_NAMES[received!] ?? received}`;
 }
 
 /** Turns a Zod failure into positioned errors, one per problem. */
