@@ -54,7 +54,8 @@ vs_check_runtime() {
   if [ ${#cmd[@]} -eq 0 ]; then
     local fi_info
     fi_info=${VS_FI_INFO:-$(vs_store_tool fi_info)}
-    [ -n "$fi_info" ] || uk_die "runtime: no fi_info under $VS_STORE; name a program after --"
+    [ -n "$fi_info" ] ||
+      uk_usage_error "runtime: no fi_info under $VS_STORE to trace by default: give the program after --, e.g. runtime -- $VS_STORE/bin/PROGRAM ARGS, or name fi_info with --fi-info PATH"
     cmd=("$fi_info" -p "$VS_PROVIDER")
   fi
   local program
@@ -80,7 +81,7 @@ vs_check_runtime() {
 vs_check_fabric() {
   local json=$1 fi_info
   fi_info=${VS_FI_INFO:-$(vs_store_tool fi_info)}
-  [ -n "$fi_info" ] || uk_die "fabric: no fi_info under $VS_STORE (use --fi-info PATH)"
+  [ -n "$fi_info" ] || uk_usage_error "fabric: no fi_info under $VS_STORE (use --fi-info PATH)"
   vs_scratch fabric
   vs_run_traced "$VS_SCRATCH" "$fi_info" -p "$VS_PROVIDER"
   vs_py verify_fabric --store "$VS_STORE" --provider "$VS_PROVIDER" --fi-info "$fi_info" --output "$VS_SCRATCH/out" \
@@ -100,7 +101,7 @@ vs_check_mpi() {
   local json=$1 mpicc status=0
   uk_require_cmd srun
   mpicc=${VS_MPICC:-$(vs_store_tool mpicc)}
-  [ -n "$mpicc" ] || uk_die "mpi: no mpicc under $VS_STORE (use --mpicc PATH)"
+  [ -n "$mpicc" ] || uk_usage_error "mpi: no mpicc under $VS_STORE (use --mpicc PATH)"
   vs_scratch mpi
   "$mpicc" -O2 -o "$VS_SCRATCH/mpi_check" "$VS_SRC/mpi_check.c" || uk_die "mpi: $mpicc could not compile $VS_SRC/mpi_check.c"
   vs_srun_args
@@ -132,7 +133,7 @@ vs_check_nccl() {
   fi
   local perf
   perf=${VS_ALL_REDUCE_PERF:-$(vs_store_tool all_reduce_perf)}
-  [ -n "$perf" ] || uk_die "nccl: no all_reduce_perf under $VS_STORE (use --all-reduce-perf PATH)"
+  [ -n "$perf" ] || uk_usage_error "nccl: no all_reduce_perf under $VS_STORE (use --all-reduce-perf PATH)"
   local args=("${VS_COMMAND[@]}")
   [ ${#args[@]} -gt 0 ] || args=(-b 8 -e 1G -f 2)
   vs_read_nccl_env "$VS_NCCL_ENV_FILE"
@@ -153,13 +154,15 @@ Proves a built stack depends on no OS network library. CHECK is one of:
   fabric    the stack's fi_info lists PROVIDER and runs on the stack's libfabric
   mpi       compile runbooks/src/mpi_check.c with the stack's mpicc, run it with srun
   nccl      nccl-tests' all_reduce_perf with srun and runbooks/data/nccl.env (skipped without GPU)
-  all       every check above, one report
+  all       every check above, one report listing each check's outcome (pass, fail, skipped, or
+            error when it could not run); it passes only when every check passed or was skipped
 
 Where the stack is:
   --store DIR            the mounted store (default /user-environment)
   --image FILE           mount this squashfs image at the store path first (squashfs-mount, or root)
 Reports:
-  --json FILE            write the JSON report to FILE
+  --json FILE            write the JSON report to FILE, a new file: an existing FILE is refused
+                         (exit 2), never overwritten
   --allow FILE           another allow-list (SONAME-GLOB | REASON | SOURCE), repeatable
 Fabric and runtime:
   --provider NAME        libfabric provider that must be present (default cxi)
@@ -176,7 +179,8 @@ NCCL:
   --from-log FILE        evaluate a recorded all_reduce_perf output instead of running it
   -h, --help             this help
 
-Exit status: 0 pass (or skipped), 1 the stack fails a check, 2 bad usage.
+Exit status: 0 pass (or skipped), 1 the stack fails a check (or, for all, a check could not
+run), 2 bad usage (options, a missing program, an existing --json FILE, python3 older than 3.6).
 EOF
 }
 
@@ -191,7 +195,12 @@ vs_parse_args() {
       -h | --help) vs_usage; exit 0 ;;
       --) shift; VS_COMMAND=("$@"); break ;;
       --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
-      --store) uk_need_value "$1" $#; VS_STORE=${2%/}; shift ;;
+      --store)
+        uk_need_value "$1" $#
+        VS_STORE=$2
+        # Trailing slashes off (paths are compared with the store's), but / stays /.
+        while [[ "$VS_STORE" == ?*/ ]]; do VS_STORE=${VS_STORE%/}; done
+        shift ;;
       --image) uk_need_value "$1" $#; VS_IMAGE=$(uk_abspath "$2"); shift ;;
       --json) uk_need_value "$1" $#; VS_JSON=$(uk_abspath "$2"); shift ;;
       --allow) uk_need_value "$1" $#; VS_ALLOW_ARGS+=(--allow "$(uk_abspath "$2")"); shift ;;
@@ -229,51 +238,64 @@ vs_parse_args() {
   esac
   [ -d "$VS_WORKDIR" ] || uk_usage_error "--workdir $VS_WORKDIR: not a directory"
   [ -z "$VS_FROM_LOG" ] || [ -r "$VS_FROM_LOG" ] || uk_usage_error "--from-log $VS_FROM_LOG: cannot read"
-  # mpi and nccl need the store only to find mpicc and all_reduce_perf, which options can name.
+  [ -z "$VS_JSON" ] || vs_check_json_path "$VS_JSON"
+  # Only once the image is mounted can the store, --fi-info and --mpicc (which may point into it) be
+  # checked. --all-reduce-perf is not: it runs on the compute nodes, where a path may exist (srun
+  # --uenv) that this node lacks.
   if [ -z "$VS_IMAGE" ] || [ -n "${VS_IMAGE_MOUNTED:-}" ]; then
+    # mpi and nccl need the store only to find mpicc and all_reduce_perf, which options can name.
     case "$VS_CHECK" in mpi | nccl) ;; *)
       [ -d "$VS_STORE" ] || uk_usage_error "--store $VS_STORE: not a directory (mount the stack, or pass --image FILE)" ;;
     esac
+    [ -z "$VS_FI_INFO" ] || vs_resolve_program VS_FI_INFO --fi-info
+    [ -z "$VS_MPICC" ] || vs_resolve_program VS_MPICC --mpicc
   fi
 }
 
-# vs_run_all <json>: every check, each with its own report, merged into one; fails if any fails.
+# vs_run_all <json>: every check, then one report with each check's outcome, including the checks
+# that died without a verdict (reported as errors); it passes only if every check passed or skipped.
 vs_run_all() {
-  local json=$1 check status=0 reports=()
+  local json=$1 dir check rc results=()
   vs_scratch all
+  dir=$VS_SCRATCH
   for check in audit runtime fabric mpi nccl; do
     uk_log "=== $check"
-    # A subshell, so one check's fatal error (no srun, no fi_info) does not stop the others.
-    (
-      VS_CLEANUP=()
-      trap vs_cleanup EXIT
-      "vs_check_$check" "$VS_SCRATCH/$check.json"
-    ) || status=1
-    [ ! -f "$VS_SCRATCH/$check.json" ] || reports+=("$VS_SCRATCH/$check.json")
+    rc=0
+    # A subshell, so one check's fatal error (no srun, no fi_info) does not stop the others. Its
+    # stderr is also kept, for the reason a check that wrote no report gives in the summary
+    # (with pipefail, rc is the check's status, not tee's).
+    {
+      (
+        VS_CLEANUP=()
+        trap vs_cleanup EXIT
+        "vs_check_$check" "$dir/$check.json"
+      ) 2>&1 >&3 3>&- | tee "$dir/$check.err" >&2
+    } 3>&1 || rc=$?
+    results+=("$check=$rc")
   done
-  vs_py verify_report --merge "$json" "${reports[@]}" || status=1
-  return "$status"
+  vs_py verify_report --merge "$json" "$dir" "${results[@]}"
 }
 
 vs_main() {
   UK_PROG=verify-stack.sh
   VS_SRC="$(dirname "$VS_SELF")/src"
   vs_parse_args "$@"
-  uk_require_cmd python3
+  vs_require_python
   if [ -n "$VS_IMAGE" ] && [ -z "${VS_IMAGE_MOUNTED:-}" ]; then
     vs_reexec_in_image "$VS_IMAGE" "$@"
   fi
   trap vs_cleanup EXIT
-  local json=$VS_JSON
-  if [ -z "$json" ]; then
-    vs_scratch report
-    json="$VS_SCRATCH/report.json"
-  fi
+  # The report goes to scratch first and is copied to --json FILE at the end, never over a file.
+  local report status=0
+  vs_scratch report
+  report="$VS_SCRATCH/$VS_CHECK.json"
   if [ "$VS_CHECK" = all ]; then
-    vs_run_all "$json"
+    vs_run_all "$report" || status=$?
   else
-    "vs_check_$VS_CHECK" "$json"
+    "vs_check_$VS_CHECK" "$report" || status=$?
   fi
+  [ -z "$VS_JSON" ] || vs_publish_report "$report" "$VS_JSON"
+  return "$status"
 }
 
 # Sourcing with VS_NOOP set defines the functions without running (for tests).

@@ -10,6 +10,51 @@ vs_py() {
   python3 "$VS_LIB/$module.py" "$@"
 }
 
+# vs_require_python: python3 3.6 or newer, before any work: SLES 15 login nodes ship 3.6, and the
+# analysis modules keep to it (tests/runbooks/verify-python.bats guards that).
+vs_require_python() {
+  local version
+  command -v python3 >/dev/null 2>&1 || uk_usage_error "python3 not found on PATH: the checks need python3 3.6 or newer"
+  # %-formatting, so even a Python 2 named python3 can say what it is.
+  version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) ||
+    uk_usage_error "python3 ($(command -v python3)) does not run: the checks need python3 3.6 or newer"
+  [[ "$version" =~ ^([0-9]+)\.([0-9]+)$ ]] || uk_usage_error "python3 reports an unreadable version '$version'"
+  if [ "${BASH_REMATCH[1]}" -lt 3 ] || { [ "${BASH_REMATCH[1]}" -eq 3 ] && [ "${BASH_REMATCH[2]}" -lt 6 ]; }; then
+    uk_usage_error "python3 is $version ($(command -v python3)): the checks need python3 3.6 or newer"
+  fi
+}
+
+# vs_resolve_program <var> <option>: the program an option names (a path, or a command on PATH) must
+# be an executable file here, else it is bad usage, not a failing stack; <var> gets its absolute path.
+vs_resolve_program() {
+  local value=${!1} path
+  if ! path=$(command -v -- "$value") || [ ! -f "$path" ] || [ ! -x "$path" ]; then
+    uk_usage_error "$2 $value: no such executable file"
+  fi
+  printf -v "$1" '%s' "$(uk_abspath "$path")"
+}
+
+# vs_check_json_path <file>: --json must name a new file in a writable directory, checked before any
+# check runs: a report never replaces a file, and a long run must not end unable to save its report.
+vs_check_json_path() {
+  local dir
+  if [ -e "$1" ] || [ -L "$1" ]; then
+    uk_usage_error "--json $1: already exists; verify-stack.sh never overwrites a file (remove it or name a new one)"
+  fi
+  dir=$(dirname -- "$1")
+  if [ ! -d "$dir" ] || [ ! -w "$dir" ]; then
+    uk_usage_error "--json $1: $dir is not a writable directory"
+  fi
+}
+
+# vs_publish_report <report> <file>: copies a report from scratch to --json FILE. noclobber opens
+# FILE with O_EXCL, so a file that appeared during the run is still not overwritten.
+vs_publish_report() {
+  [ -f "$1" ] || return 0 # the check died before its verdict: nothing to save
+  (set -C && cat -- "$1" >"$2") 2>/dev/null ||
+    uk_usage_error "--json $2: cannot create it (it appeared during the run, or its directory is not writable); the report is not saved"
+}
+
 # vs_scratch <name>: a new directory under --workdir, in VS_SCRATCH, that this run owns and removes
 # at exit (not through $(...): the cleanup list must live in this shell).
 vs_scratch() {

@@ -1,32 +1,27 @@
 """The allow-list of system libraries (runbooks/data/system-libraries.allow) and where a path lies."""
 
-from __future__ import annotations
-
 import fnmatch
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import lru_cache
+from typing import List, Optional
 
 
 class AllowListError(Exception):
     """A malformed entry; the message is `file:line: what is wrong`."""
 
 
-@dataclass(frozen=True)
-class AllowEntry:
-    pattern: str
-    reason: str
-    source: str
-    origin: str  # file:line, so a report says which entry allowed a library
+# origin is file:line, so a report says which entry allowed a library.
+AllowEntry = namedtuple("AllowEntry", "pattern reason source origin")
 
 
 class AllowList:
-    def __init__(self, entries: list[AllowEntry]) -> None:
+    def __init__(self, entries: List[AllowEntry]) -> None:
         self.entries = entries
 
     @classmethod
-    def load(cls, paths: list[str]) -> "AllowList":
-        entries: list[AllowEntry] = []
+    def load(cls, paths: List[str]) -> "AllowList":
+        entries: List[AllowEntry] = []
         for path in paths:
             try:
                 with open(path, encoding="utf-8") as f:
@@ -43,7 +38,7 @@ class AllowList:
                 entries.append(AllowEntry(parts[0], parts[1], parts[2], f"{path}:{number}"))
         return cls(entries)
 
-    def match(self, soname: str) -> AllowEntry | None:
+    def match(self, soname: str) -> Optional[AllowEntry]:
         return next((e for e in self.entries if fnmatch.fnmatchcase(soname, e.pattern)), None)
 
 

@@ -5,11 +5,10 @@ that resolves nowhere, and one soname provided by two different files inside the
 Usage: verify_audit.py --store DIR [--allow FILE]... [--json FILE] [--closure]
 """
 
-from __future__ import annotations
-
 import argparse
 import os
 import sys
+from typing import Dict, List, Optional, Tuple
 
 from verify_allow import AllowList, AllowListError, inside
 from verify_elf import ET_DYN, ET_EXEC, Resolver
@@ -36,7 +35,7 @@ def store_elf_files(store: str, resolver: Resolver):
         stack.extend(reversed(subdirs))
 
 
-def classify(name: str, path: str | None, store: str, allow: AllowList) -> dict:
+def classify(name: str, path: Optional[str], store: str, allow: AllowList) -> dict:
     entry = allow.match(name)
     where = "missing" if path is None else "store" if inside(path, store) else "system"
     out = {"name": name, "path": path, "where": where}
@@ -45,11 +44,11 @@ def classify(name: str, path: str | None, store: str, allow: AllowList) -> dict:
     return out
 
 
-def audit(store: str, allow: AllowList, with_closure: bool) -> tuple[dict, list[str]]:
+def audit(store: str, allow: AllowList, with_closure: bool) -> Tuple[dict, List[str]]:
     resolver = Resolver()
     objects, violations, warnings, lines = [], [], [], []
     closure = {}
-    providers: dict[str, dict[tuple[int, int], str]] = {}
+    providers: Dict[str, Dict[Tuple[int, int], str]] = {}
     files = 0
     for info in store_elf_files(store, resolver):
         files += 1
@@ -97,7 +96,7 @@ def audit(store: str, allow: AllowList, with_closure: bool) -> tuple[dict, list[
     return report, lines
 
 
-def main(argv: list[str]) -> int:
+def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="verify-stack.sh audit", description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True)
     parser.add_argument("--allow", action="append", default=[], required=True)

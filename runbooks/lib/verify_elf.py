@@ -7,12 +7,10 @@ loader chain up to the root, DT_RUNPATH, /etc/ld.so.cache, then the default dire
 LD_LIBRARY_PATH is deliberately not used: a stack must work in a clean environment.
 """
 
-from __future__ import annotations
-
 import os
 import struct
 import subprocess
-from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_STRSZ, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1, 5, 10, 14, 15, 29
@@ -30,23 +28,25 @@ class NotElf(Exception):
     """The file is not an ELF object we can read (too short, wrong magic, truncated headers)."""
 
 
-@dataclass
 class ElfInfo:
-    path: str
-    elf_class: int  # 1 = 32-bit, 2 = 64-bit
-    data: int  # 1 = little endian, 2 = big endian
-    machine: int
-    etype: int
-    interp: str | None = None
-    soname: str | None = None
-    needed: list[str] = field(default_factory=list)
-    rpath: list[str] = field(default_factory=list)
-    runpath: list[str] = field(default_factory=list)
-    nodeflib: bool = False
-    dynamic: bool = False
+    """What the loader reads from one ELF file (a plain class: Python 3.6 has no dataclasses)."""
+
+    def __init__(self, path: str, elf_class: int, data: int, machine: int, etype: int) -> None:
+        self.path = path
+        self.elf_class = elf_class  # 1 = 32-bit, 2 = 64-bit
+        self.data = data  # 1 = little endian, 2 = big endian
+        self.machine = machine
+        self.etype = etype
+        self.interp = None  # type: Optional[str]
+        self.soname = None  # type: Optional[str]
+        self.needed = []  # type: List[str]
+        self.rpath = []  # type: List[str]
+        self.runpath = []  # type: List[str]
+        self.nodeflib = False
+        self.dynamic = False
 
     @property
-    def abi(self) -> tuple[int, int, int]:
+    def abi(self) -> Tuple[int, int, int]:
         return (self.elf_class, self.data, self.machine)
 
 
@@ -130,11 +130,11 @@ def read_elf(path: str) -> ElfInfo:
     return info
 
 
-def read_ld_cache() -> list[tuple[str, str, str]]:
+def read_ld_cache() -> List[Tuple[str, str, str]]:
     """(soname, abi tag, path) from `ldconfig -p`, in the cache's preference order."""
     for ldconfig in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
         try:
-            out = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, check=True).stdout
+            out = subprocess.run([ldconfig, "-p"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, check=True).stdout
             break
         except (OSError, subprocess.CalledProcessError):
             continue
@@ -151,12 +151,12 @@ def read_ld_cache() -> list[tuple[str, str, str]]:
     return entries
 
 
-def default_dirs(machine: int) -> list[str]:
+def default_dirs(machine: int) -> List[str]:
     """The loader's built-in directories: `ld.so --help` prints them (glibc >= 2.33); else the FHS defaults."""
     interp = _DEFAULT_INTERP.get((2, machine))
     if interp and os.path.exists(interp):
         try:
-            out = subprocess.run([interp, "--help"], capture_output=True, text=True, timeout=10).stdout
+            out = subprocess.run([interp, "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=10).stdout
             dirs = [l.strip().split(" (system search path)")[0] for l in out.splitlines() if "(system search path)" in l]
             if dirs:
                 return dirs
@@ -169,12 +169,12 @@ class Resolver:
     """Finds the file the loader would map for a DT_NEEDED name, with every file read at most once."""
 
     def __init__(self) -> None:
-        self._info: dict[str, ElfInfo | None] = {}
-        self._listing: dict[str, frozenset[str]] = {}
-        self._cache: list[tuple[str, str, str]] | None = None
-        self._defaults: dict[int, list[str]] = {}
+        self._info: Dict[str, Optional[ElfInfo]] = {}
+        self._listing: Dict[str, FrozenSet[str]] = {}
+        self._cache: Optional[List[Tuple[str, str, str]]] = None
+        self._defaults: Dict[int, List[str]] = {}
 
-    def info(self, path: str) -> ElfInfo | None:
+    def info(self, path: str) -> Optional[ElfInfo]:
         if path not in self._info:
             try:
                 self._info[path] = read_elf(path)
@@ -191,7 +191,7 @@ class Resolver:
                 self._listing[directory] = frozenset()
         return name in self._listing[directory]
 
-    def _compatible(self, path: str, abi: tuple[int, int, int]) -> bool:
+    def _compatible(self, path: str, abi: Tuple[int, int, int]) -> bool:
         info = self.info(path)
         return info is not None and info.abi == abi and info.etype == ET_DYN
 
@@ -204,7 +204,7 @@ class Resolver:
             entry = entry.replace(token, lib)
         return entry.rstrip("/") or "/"
 
-    def _search(self, name: str, dirs: list[str], origin_of: ElfInfo, abi) -> str | None:
+    def _search(self, name: str, dirs: List[str], origin_of: ElfInfo, abi) -> Optional[str]:
         for d in dirs:
             d = self._expand(d, origin_of)
             if self._exists(d, name):
@@ -213,12 +213,12 @@ class Resolver:
                     return cand
         return None
 
-    def ld_cache(self) -> list[tuple[str, str, str]]:
+    def ld_cache(self) -> List[Tuple[str, str, str]]:
         if self._cache is None:
             self._cache = read_ld_cache()
         return self._cache
 
-    def resolve(self, name: str, loader: ElfInfo, chain: list[ElfInfo]) -> str | None:
+    def resolve(self, name: str, loader: ElfInfo, chain: List[ElfInfo]) -> Optional[str]:
         """Path for `name` needed by `loader`; `chain` is loader's loader, … up to the root (dl-load.c order)."""
         abi = loader.abi
         if "/" in name:
@@ -246,23 +246,23 @@ class Resolver:
             self._defaults[loader.machine] = default_dirs(loader.machine)
         return self._search(name, self._defaults[loader.machine], loader, abi)
 
-    def closure(self, root: ElfInfo) -> list[tuple[str, str | None]]:
+    def closure(self, root: ElfInfo) -> List[Tuple[str, Optional[str]]]:
         """What `ldd root` lists: every object loaded breadth-first, once, as (first name, path or None).
 
         The loader itself and the vDSO are left out, as ldd prints them without "=>".
         """
         interp = root.interp or _DEFAULT_INTERP.get((root.elf_class, root.machine))
         interp_info = self.info(interp) if interp else None
-        loaded_names: dict[str, int] = {}  # requested name or soname -> index in objects
-        objects: list[tuple[str, str | None, ElfInfo | None, list[ElfInfo]]] = []
-        by_file: dict[tuple[int, int], int] = {}
+        loaded_names: Dict[str, int] = {}  # requested name or soname -> index in objects
+        objects: List[Tuple[str, Optional[str], Optional[ElfInfo], List[ElfInfo]]] = []
+        by_file: Dict[Tuple[int, int], int] = {}
         if root.soname:
             loaded_names[root.soname] = -1
         if interp_info is not None:
             loaded_names[interp] = -1
             if interp_info.soname:
                 loaded_names[interp_info.soname] = -1
-        queue: list[tuple[ElfInfo, list[ElfInfo]]] = [(root, [])]
+        queue: List[Tuple[ElfInfo, List[ElfInfo]]] = [(root, [])]
         while queue:
             obj, chain = queue.pop(0)
             for name in obj.needed:

@@ -4,19 +4,18 @@ Reads the fi_info output and the LD_DEBUG trace of the same run (see verify_runt
 Usage: verify_fabric.py --store DIR --provider NAME --fi-info PATH --output FILE --status N --debug-prefix P --pid N [--json FILE]
 """
 
-from __future__ import annotations
-
 import argparse
 import os
 import re
 import sys
+from typing import List
 
 from verify_allow import inside
 from verify_report import finish, verdict
 from verify_runtime import parse_debug
 
 
-def main(argv: list[str]) -> int:
+def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="verify-stack.sh fabric")
     for opt in ("--store", "--provider", "--fi-info", "--output", "--debug-prefix"):
         parser.add_argument(opt, required=True)

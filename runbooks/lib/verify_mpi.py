@@ -5,11 +5,10 @@ singletons that each report size 1 and exit 0, so the communicator size must equ
 Usage: verify_mpi.py --ntasks N --status N --output FILE [--json FILE]
 """
 
-from __future__ import annotations
-
 import argparse
 import re
 import sys
+from typing import List
 
 from verify_report import finish, verdict
 
@@ -18,7 +17,7 @@ _ALLREDUCE = re.compile(r"^mpi_check allreduce sum=(\d+) expected=(\d+)$", re.M)
 _PINGPONG = re.compile(r"^mpi_check pingpong bytes=(\d+) iterations=(\d+) seconds=([\d.eE+-]+) bandwidth_MBps=([\d.eE+-]+)$", re.M)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="verify-stack.sh mpi")
     parser.add_argument("--ntasks", type=int, required=True)
     parser.add_argument("--status", type=int, required=True)

@@ -7,18 +7,17 @@ latency, limits the figure.
 Usage: verify_nccl.py (--log FILE --status N [--min-busbw GBPS] | --skip REASON) [--json FILE]
 """
 
-from __future__ import annotations
-
 import argparse
 import re
 import sys
+from typing import List, Tuple
 
 from verify_report import finish, verdict, usage_error
 
 _AVG = re.compile(r"^#\s*Avg bus bandwidth\s*:\s*([\d.]+)", re.M)
 
 
-def parse_rows(text: str) -> list[dict]:
+def parse_rows(text: str) -> List[dict]:
     rows = []
     for line in text.splitlines():
         fields = line.split()
@@ -39,7 +38,7 @@ def parse_rows(text: str) -> list[dict]:
     return rows
 
 
-def evaluate(text: str, status: int, min_busbw: float) -> tuple[dict, list[str]]:
+def evaluate(text: str, status: int, min_busbw: float) -> Tuple[dict, List[str]]:
     rows = parse_rows(text)
     avg = _AVG.search(text)
     problems, lines = [], []
@@ -74,7 +73,7 @@ def evaluate(text: str, status: int, min_busbw: float) -> tuple[dict, list[str]]
     return report, lines
 
 
-def main(argv: list[str]) -> int:
+def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="verify-stack.sh nccl")
     parser.add_argument("--log")
     parser.add_argument("--status", type=int, default=0)

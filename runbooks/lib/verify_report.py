@@ -1,19 +1,18 @@
 """One report shape for every check: a JSON file for machines, a short summary for people.
 
-Exit codes shared by all checks: 0 the stack passes (or the check was skipped), 1 it does not,
-2 bad usage or input.
+Exit codes shared by all checks: 0 the stack passes (or the check was skipped), 1 it does not (or,
+for `all`, a check could not run), 2 bad usage or input.
 """
 
-from __future__ import annotations
-
 import json
+import os
 import sys
-from typing import NoReturn
+from typing import List, Optional
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def usage_error(message: str) -> NoReturn:
+def usage_error(message: str):
     print(f"ERROR: {message}", file=sys.stderr)
     sys.exit(EXIT_USAGE)
 
@@ -23,7 +22,7 @@ def verdict(check: str, violations: list, summary: str, **details) -> dict:
     return {"check": check, "status": "fail" if violations else "pass", "summary": summary, **details, "violations": violations}
 
 
-def finish(report: dict, json_path: str | None, lines: list[str]) -> int:
+def finish(report: dict, json_path: Optional[str], lines: List[str]) -> int:
     """Writes the report, prints the summary, returns the exit code from report['status']."""
     status = report["status"]
     if json_path:
@@ -37,26 +36,65 @@ def finish(report: dict, json_path: str | None, lines: list[str]) -> int:
     print(f"{report['check']}: {status.upper()}: {report['summary']}")
     for line in lines:
         print(f"  {line}")
-    return EXIT_FAIL if status == "fail" else EXIT_PASS
+    return EXIT_PASS if status in ("pass", "skipped") else EXIT_FAIL
 
 
-def merge(out_path: str, paths: list[str]) -> int:
-    """`all`: the checks' reports in one file; it fails when any check failed."""
+def error_reason(err_path: str, name: str, code: int) -> str:
+    """Why a check ended without a verdict: the last ERROR line it printed, without its name."""
+    reason = None
+    try:
+        with open(err_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("ERROR: "):
+                    reason = line[len("ERROR: ") :].strip()
+    except OSError:
+        pass
+    if not reason:
+        return f"exited with status {code} without a report"
+    return reason[len(name) + 2 :] if reason.startswith(name + ": ") else reason
+
+
+def outcome(directory: str, name: str, code: int) -> dict:
+    """A check's report as `all` shows it: its own when its exit code agrees with it, else an error.
+
+    A check that died (no fi_info, no mpicc, Slurm unreachable) wrote no report; it must still
+    count, or `all` would pass on the checks that happened to run.
+    """
+    report = None
+    try:
+        with open(os.path.join(directory, name + ".json"), encoding="utf-8") as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        pass
+    agrees = {EXIT_PASS: ("pass", "skipped"), EXIT_FAIL: ("fail",)}.get(code, ())
+    if isinstance(report, dict) and report.get("status") in agrees:
+        return report
+    reason = error_reason(os.path.join(directory, name + ".err"), name, code)
+    return {"check": name, "status": "error", "summary": reason, "exit_status": code, "violations": []}
+
+
+def merge(out_path: str, directory: str, results: List[str]) -> int:
+    """`all`: every check it ran, NAME=EXIT with NAME.json and NAME.err in directory, in one report.
+
+    It passes only when every check passed or was skipped; any failure makes it fail, and
+    otherwise any check that could not run makes it an error.
+    """
     checks = []
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            checks.append(json.load(f))
-    failed = [c["check"] for c in checks if c["status"] == "fail"]
+    for result in results:
+        name, _, code = result.partition("=")
+        checks.append(outcome(directory, name, int(code)))
+    statuses = {c["status"] for c in checks}
+    overall = "fail" if "fail" in statuses else "error" if "error" in statuses else "pass"
     report = {
         "check": "all",
-        "status": "fail" if failed else "pass",
+        "status": overall,
         "summary": ", ".join(f"{c['check']} {c['status']}" for c in checks),
         "checks": checks,
     }
-    return finish(report, out_path, [])
+    return finish(report, out_path, [f"{c['check']}: {c['status'].upper()}: {c['summary']}" for c in checks])
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "--merge":
-        usage_error("usage: verify_report.py --merge OUT REPORT...")
-    sys.exit(merge(sys.argv[2], sys.argv[3:]))
+    if len(sys.argv) < 4 or sys.argv[1] != "--merge":
+        usage_error("usage: verify_report.py --merge OUT DIR NAME=EXIT...")
+    sys.exit(merge(sys.argv[2], sys.argv[3], sys.argv[4:]))

@@ -8,14 +8,13 @@ non-zero exit status.
 Usage: verify_runtime.py --store DIR --allow FILE --debug-prefix P --pid N --status N --program PATH [--json FILE] -- CMD...
 """
 
-from __future__ import annotations
-
 import argparse
 import glob
 import os
 import re
 import signal
 import sys
+from typing import Dict, List, Optional, Tuple
 
 from verify_allow import AllowList, AllowListError, inside
 from verify_elf import NotElf, read_elf
@@ -25,7 +24,7 @@ _LINE = re.compile(r"^\s*(\d+):\s(.*)$")
 _FILE = re.compile(r"^file=(.+) \[(\d+)\];\s+(generating link map|needed by (.+) \[\d+\]|dynamically loaded by (.+) \[\d+\])$")
 
 
-def parse_debug(text: str) -> tuple[list[dict], bool]:
+def parse_debug(text: str) -> Tuple[List[dict], bool]:
     """Objects loaded by one process, in load order, and whether its destructors ran ("calling fini")."""
     loaded, pending, last_try, teardown = [], {}, None, False
     for raw in text.splitlines():
@@ -33,11 +32,12 @@ def parse_debug(text: str) -> tuple[list[dict], bool]:
         if not m:
             continue
         msg = m.group(2).strip()
+        f = _FILE.match(msg)
         if msg.startswith("trying file="):
             last_try = msg[len("trying file=") :]
         elif msg.startswith("calling fini:"):
             teardown = True
-        elif (f := _FILE.match(msg)) is not None:
+        elif f is not None:
             name, ns, what = f.group(1), int(f.group(2)), f.group(3)
             if what == "generating link map":
                 how, by = pending.pop((name, ns), ("needed", None))
@@ -50,14 +50,14 @@ def parse_debug(text: str) -> tuple[list[dict], bool]:
     return loaded, teardown
 
 
-def soname_of(path: str | None, name: str) -> str:
+def soname_of(path: Optional[str], name: str) -> str:
     try:
         return (read_elf(path).soname if path else None) or os.path.basename(name)
     except (OSError, NotElf, ValueError):
         return os.path.basename(name)
 
 
-def analyse(args, allow: AllowList) -> tuple[dict, list[str]]:
+def analyse(args, allow: AllowList) -> Tuple[dict, List[str]]:
     store = os.path.abspath(args.store)
     program = os.path.realpath(args.program)
     processes, violations, lines = [], [], []
@@ -70,12 +70,12 @@ def analyse(args, allow: AllowList) -> tuple[dict, list[str]]:
         if pid == args.pid:
             main_teardown = teardown
 
-        def store_side(loader: str | None) -> bool:
+        def store_side(loader: Optional[str]) -> bool:
             if loader is None or "/" not in loader or os.path.realpath(loader) == program:
                 return inside(program, store)  # the main program prints as its argv[0]
             return inside(loader, store)
 
-        by_soname: dict[tuple[int, str], dict[tuple[int, int], str]] = {}
+        by_soname: Dict[Tuple[int, str], Dict[Tuple[int, int], str]] = {}
         for obj in loaded:
             obj["soname"] = soname_of(obj["path"], obj["name"])
             obj["where"] = "store" if obj["path"] and inside(obj["path"], store) else "system"
@@ -96,7 +96,10 @@ def analyse(args, allow: AllowList) -> tuple[dict, list[str]]:
     crash = None
     if args.status > 128:
         sig = args.status - 128
-        name = signal.Signals(sig).name if sig in signal.valid_signals() else f"signal {sig}"
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:  # a real-time signal has no name
+            name = f"signal {sig}"
         crash = {"signal": name, "during_teardown": main_teardown}
         violations.append({"kind": "crash-at-exit" if main_teardown else "crash", "signal": name})
         lines.append(f"{'crash-at-exit' if main_teardown else 'crash'}: killed by {name}" + (" after destructors started (teardown)" if main_teardown else ""))
@@ -117,7 +120,7 @@ def analyse(args, allow: AllowList) -> tuple[dict, list[str]]:
     return report, lines
 
 
-def main(argv: list[str]) -> int:
+def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="verify-stack.sh runtime")
     parser.add_argument("--store", required=True)
     parser.add_argument("--allow", action="append", required=True)

@@ -11,6 +11,10 @@ setup_file() {
   chmod 0755 "$slurm_dir"
   echo "$slurm_dir" >"$BATS_FILE_TMPDIR/slurm-dir"
   uk_slurm_start "$slurm_dir" 47311
+  # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
+  source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
+  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
+  vs_fixture_pack "$BATS_FILE_TMPDIR/clean" "$BATS_FILE_TMPDIR/clean.sqfs"
 }
 
 teardown_file() {
@@ -56,4 +60,16 @@ setup() {
   uk_test_assert_status 0
   uk_test_assert_output_has "nccl: SKIPPED: skipped: no GPU"
   [ "$(jq -c '[.status, .summary]' report.json)" = '["skipped","skipped: no GPU"]' ]
+}
+
+@test "all: mpi passes and nccl is skipped under Slurm, but fabric, which cannot run, keeps all from passing" {
+  run "$VERIFY" all --image "$BATS_FILE_TMPDIR/clean.sqfs" --mpicc "$(command -v mpicc)" --ntasks 2 --mpi pmi2 \
+    --partition debug --json all.json -- /user-environment/bin/stack-app
+  uk_test_assert_status 1
+  [ "$(jq -c '[.status, [.checks[] | [.check, .status]]]' all.json)" \
+    = '["error",[["audit","pass"],["runtime","pass"],["fabric","error"],["mpi","pass"],["nccl","skipped"]]]' ]
+  [ "$(jq -r '.checks[2].summary' all.json)" = "no fi_info under /user-environment (use --fi-info PATH)" ]
+  uk_test_assert_output_has "all: ERROR: audit pass, runtime pass, fabric error, mpi pass, nccl skipped" \
+    "  nccl: SKIPPED: skipped: no GPU"
+  [ -z "$(find . -name 'verify-*')" ]
 }
