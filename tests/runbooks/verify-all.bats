@@ -7,10 +7,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
-  vs_fixture_faulty_store "$BATS_FILE_TMPDIR/faulty"
-  vs_fixture_pack "$BATS_FILE_TMPDIR/clean" "$BATS_FILE_TMPDIR/clean.sqfs"
-  vs_fixture_pack "$BATS_FILE_TMPDIR/faulty" "$BATS_FILE_TMPDIR/faulty.sqfs"
+  vs_fixture_images "$BATS_FILE_TMPDIR" clean faulty
 }
 
 setup() {

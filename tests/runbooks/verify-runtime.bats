@@ -5,12 +5,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_faulty_store "$BATS_FILE_TMPDIR/faulty"
-  vs_fixture_pack "$BATS_FILE_TMPDIR/faulty" "$BATS_FILE_TMPDIR/faulty.sqfs"
-  vs_fixture_fabric_store "$BATS_FILE_TMPDIR/fabric"
-  vs_fixture_pack "$BATS_FILE_TMPDIR/fabric" "$BATS_FILE_TMPDIR/fabric.sqfs"
-  vs_fixture_fabric_store "$BATS_FILE_TMPDIR/fabric-system" system
-  vs_fixture_pack "$BATS_FILE_TMPDIR/fabric-system" "$BATS_FILE_TMPDIR/fabric-system.sqfs"
+  vs_fixture_images "$BATS_FILE_TMPDIR" faulty fabric fabric-system
 }
 
 setup() {
