@@ -23,7 +23,9 @@ Usage: $UK_PROG [options]
 
 Builds the stack image <build>/store.squashfs from the recipe, in steps:
 $(uk_build_steps | while read -r n slug; do printf '  %s. %-10s %s\n' "$n" "$slug" "$(uk_build_step_title "$slug")"; done)
-A re-run skips finished steps; a run that died resumes at the step it was in.
+A re-run skips finished steps; a run that died resumes at the step it was in. A re-run with other
+--recipe, --system, --mount, --cache or --stackinator values than the finished steps were made with
+is refused unless --from names the first step they affect.
 
 Options:
   --recipe DIR         stackinator recipe (default: this repository's content/recipe)
@@ -48,25 +50,32 @@ Exit status: 0 done, 1 a step or check failed, 2 bad usage.
 EOF
 }
 
+# uk_build_value <option> <value> ...: an option's value must be there and not empty: an empty
+# value would otherwise silently become the default (`--build ""` building in /dev/shm/$USER).
+uk_build_value() {
+  uk_need_value "$1" $#
+  [ -n "$2" ] || uk_usage_error "option $1 needs a value, got an empty string"
+}
+
 # uk_build_parse_args <args...>: sets the UK_BUILD_* globals.
 uk_build_parse_args() {
   UK_BUILD_REPO="$(uk_repo_root)"
   UK_BUILD_RECIPE="" UK_BUILD_SYSTEM="" UK_BUILD_SYSTEM_GIVEN="" UK_BUILD_DIR="" UK_BUILD_MOUNT=""
   UK_BUILD_CACHE="" UK_BUILD_STACKINATOR="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
-  UK_BUILD_FROM="" UK_BUILD_ONLY="" UK_BUILD_DRY_RUN=0 UK_BUILD_YES=0
+  UK_BUILD_FROM="" UK_BUILD_ONLY="" UK_BUILD_DRY_RUN=0 UK_BUILD_DRY_RUN_FAILED="" UK_BUILD_YES=0
   UK_BUILD_NPX="${UK_BUILD_NPX:-npx}"
   while [ $# -gt 0 ]; do
     case "$1" in
-      --recipe) uk_need_value "$1" $#; UK_BUILD_RECIPE=$2; shift ;;
-      --system) uk_need_value "$1" $#; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
-      --build) uk_need_value "$1" $#; UK_BUILD_DIR=$2; shift ;;
-      --mount) uk_need_value "$1" $#; UK_BUILD_MOUNT=$2; shift ;;
-      --cache) uk_need_value "$1" $#; UK_BUILD_CACHE=$2; shift ;;
-      --stackinator) uk_need_value "$1" $#; UK_BUILD_STACKINATOR=$2; shift ;;
-      --jobs) uk_need_value "$1" $#; UK_BUILD_JOBS=$2; shift ;;
-      --min-free) uk_need_value "$1" $#; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
-      --from) uk_need_value "$1" $#; UK_BUILD_FROM=$2; shift ;;
-      --only) uk_need_value "$1" $#; UK_BUILD_ONLY=$2; shift ;;
+      --recipe) uk_build_value "$@"; UK_BUILD_RECIPE=$2; shift ;;
+      --system) uk_build_value "$@"; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
+      --build) uk_build_value "$@"; UK_BUILD_DIR=$2; shift ;;
+      --mount) uk_build_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
+      --cache) uk_build_value "$@"; UK_BUILD_CACHE=$2; shift ;;
+      --stackinator) uk_build_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
+      --jobs) uk_build_value "$@"; UK_BUILD_JOBS=$2; shift ;;
+      --min-free) uk_build_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
+      --from) uk_build_value "$@"; UK_BUILD_FROM=$2; shift ;;
+      --only) uk_build_value "$@"; UK_BUILD_ONLY=$2; shift ;;
       --dry-run) UK_BUILD_DRY_RUN=1 ;;
       --yes) UK_BUILD_YES=1 ;;
       -h | --help) uk_build_usage; exit 0 ;;
@@ -74,6 +83,11 @@ uk_build_parse_args() {
     esac
     shift
   done
+  # Git refs never start with '/', '.' or '~', so such a value is a path; a missing one is a typo,
+  # not a ref to check out.
+  if [[ "$UK_BUILD_STACKINATOR" =~ ^[/.~] ]] && [ ! -d "$UK_BUILD_STACKINATOR" ]; then
+    uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: no such directory (a path; a git ref cannot start with '/', '.' or '~')"
+  fi
   [[ "${UK_BUILD_JOBS:-1}" =~ ^[1-9][0-9]*$ ]] || uk_usage_error "--jobs needs a positive integer, got '$UK_BUILD_JOBS'"
   [[ "$UK_BUILD_MIN_FREE_GIB" =~ ^[0-9]+$ ]] || uk_usage_error "--min-free needs a whole number of GiB, got '$UK_BUILD_MIN_FREE_GIB'"
   [ -z "$UK_BUILD_FROM" ] || [ -z "$UK_BUILD_ONLY" ] || uk_usage_error "--from and --only cannot be combined"
@@ -129,6 +143,7 @@ uk_build_main() {
     done < <(uk_build_steps)
   fi
   uk_build_check_earlier_done "$first"
+  uk_build_check_recorded_inputs "$first"
   if [ "$first" -eq 0 ]; then
     uk_log "every step is done in $UK_BUILD_DIR; use --from STEP to redo one"
     uk_build_run_step "$total" "$total" report
@@ -144,7 +159,9 @@ uk_build_main() {
     uk_build_lock
     interrupted="$(uk_build_interrupted)"
     [ -z "$interrupted" ] || uk_log "an earlier run stopped during step '$interrupted'"
-    [ -z "$UK_BUILD_FROM" ] || uk_build_forget_from "$first"
+    # Every step from the first one runs again, so none of their stamps may outlive a kill.
+    [ -n "$UK_BUILD_ONLY" ] || uk_build_forget_from "$first"
+    uk_build_record_inputs
   fi
 
   # fd 3, so that nothing a step runs can read the step list from stdin.
@@ -159,6 +176,7 @@ uk_build_main() {
     started=1
     uk_build_run_step "$n" "$total" "$slug"
   done 3< <(uk_build_steps)
+  [ -z "$UK_BUILD_DRY_RUN_FAILED" ] || uk_die "dry run: a real run would stop at step 1: $UK_BUILD_DRY_RUN_FAILED"
 }
 
 uk_build_main "$@"

@@ -55,6 +55,9 @@ uk_build_check_develop() {
 
 # uk_build_check_inputs: every rule that needs no tool, checked before anything runs.
 uk_build_check_inputs() {
+  # The build step hands HOME to make (and stackinator's $HOME rule reads it): without it the run
+  # would only fail at step 5, hours after configure.
+  [ -n "${HOME:-}" ] || uk_die "HOME is not set: the build step passes it to make and stackinator checks the build path against it; set it (export HOME=/path/to/your/home) and run again"
   [ -d "$UK_BUILD_RECIPE" ] || uk_die "--recipe $UK_BUILD_RECIPE is not a directory"
   [ -f "$UK_BUILD_RECIPE/config.yaml" ] || uk_die "--recipe $UK_BUILD_RECIPE has no config.yaml (not a stackinator recipe)"
   if [ -n "$UK_BUILD_SYSTEM_GIVEN" ] && [ ! -d "$UK_BUILD_SYSTEM" ]; then

@@ -39,9 +39,26 @@ uk_build_git_rev() {
   done
 }
 
+# uk_build_partial <dir>: where <dir> is cloned before it is renamed into place, so that a run killed
+# mid-clone never leaves a half checkout at <dir>; a partial clone left by such a run is removed.
+uk_build_partial() {
+  [ ! -e "$1.partial" ] || uk_build_remove "$1.partial"
+}
+
+# uk_build_check_clean <dir> [pathspec...]: a reused checkout must hold every tracked file as
+# committed; one cloned before clones were atomic may lack files, and edits would go into the image.
+uk_build_check_clean() {
+  local changed
+  [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$1/.git" ] && return 0
+  # --no-optional-locks: a check must not rewrite the index of what it refuses.
+  changed="$(git --no-optional-locks -C "$1" status --porcelain --untracked-files=no -- "${@:2}")" ||
+    uk_die "$1 is not a usable git checkout; remove it (rm -rf -- $1) and run again"
+  [ -z "$changed" ] || uk_die "$1 is incomplete or modified, e.g. by an interrupted clone (git status: $(printf '%s\n' "$changed" | head -n3 | paste -sd,)); remove it (rm -rf -- $1) and run again"
+}
+
 # uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref.
 uk_build_fetch_stackinator() {
-  local dir ref rev
+  local dir work ref rev
   dir="$(uk_build_stackinator_dir)"
   if [ -n "$UK_BUILD_STACKINATOR" ] && [ -d "$UK_BUILD_STACKINATOR" ]; then
     [ -f "$dir/bin/stack-config" ] || uk_die "--stackinator $UK_BUILD_STACKINATOR has no bin/stack-config (not a stackinator checkout)"
@@ -52,34 +69,44 @@ uk_build_fetch_stackinator() {
   if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
     uk_die "$dir exists but is not a git checkout; remove it or pass --stackinator DIR"
   fi
+  work=$dir
   if [ -d "$dir/.git" ]; then
     uk_log "stackinator: reusing $dir"
   else
-    uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$dir"
+    work="$dir.partial"
+    uk_build_partial "$dir"
+    uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$work"
   fi
-  if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$dir/.git" ]; then
+  if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$work/.git" ]; then
     rev=$ref
   else
-    rev="$(uk_build_git_rev "$dir" "$ref")"
+    rev="$(uk_build_git_rev "$work" "$ref")"
     if [ -z "$rev" ]; then
-      uk_build_run git -C "$dir" fetch origin "$ref"
+      uk_build_run git -C "$work" fetch origin "$ref"
       rev=FETCH_HEAD
     fi
   fi
   # Always: a fresh --no-checkout clone has no files yet, and a reused one may be at another ref.
-  uk_build_run git -C "$dir" checkout --detach "$rev"
+  uk_build_run git -C "$work" checkout --detach "$rev"
+  [ "$work" = "$dir" ] || uk_build_run mv -- "$work" "$dir"
+  uk_build_check_clean "$dir"
 }
 
 # uk_build_fetch_cluster_config: clone (or reuse) alps-cluster-config releases/v5 and place a fresh
 # copy of this repository's internal-cxi folder in it.
 uk_build_fetch_cluster_config() {
-  local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi"
+  local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi" branch
   [ -d "$ours" ] || uk_die "this repository has no cluster configuration at $ours; pass --system DIR"
   if [ -d "$dir/.git" ]; then
+    branch="$(git -C "$dir" symbolic-ref --short -q HEAD || true)"
+    [ "$branch" = releases/v5 ] || uk_die "$dir is on '${branch:-a detached HEAD}', not releases/v5; remove it (rm -rf -- $dir) and run again"
+    uk_build_check_clean "$dir" ':(exclude)internal-cxi'
     uk_log "alps-cluster-config: reusing $dir at $(git -C "$dir" rev-parse --short HEAD)"
   else
     [ ! -e "$dir" ] || uk_die "$dir exists but is not a git checkout; remove it or pass --system DIR"
-    uk_build_run git clone --branch releases/v5 "$(uk_build_cluster_config_url)" "$dir"
+    uk_build_partial "$dir"
+    uk_build_run git clone --branch releases/v5 "$(uk_build_cluster_config_url)" "$dir.partial"
+    uk_build_run mv -- "$dir.partial" "$dir"
   fi
   [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"
   uk_build_run cp -a -- "$ours" "$dir/internal-cxi"

@@ -6,8 +6,10 @@
 #   .uenv-kb/owner            written when this runbook created or adopted the (empty) directory
 #   .uenv-kb/done/<n>-<step>  one stamp per finished step
 #   .uenv-kb/running          the step in progress; left behind when a run is killed
+#   .uenv-kb/inputs           the inputs (--recipe, --mount, ...) the finished steps were made with
 #   logs/<n>-<step>.log       each step's output, appended per attempt
-#   sources/                  stackinator and alps-cluster-config checkouts (step 2)
+#   sources/                  stackinator and alps-cluster-config checkouts (step 2); <name>.partial
+#                             while one is being cloned
 #
 # Globals read: UK_BUILD_DIR, UK_BUILD_DRY_RUN.
 
@@ -93,7 +95,12 @@ uk_build_check_owner() {
   if [ -e "$UK_BUILD_DIR" ] && [ ! -d "$UK_BUILD_DIR" ]; then
     uk_die "build path $UK_BUILD_DIR exists and is not a directory"
   fi
-  if [ -d "$UK_BUILD_DIR" ] && [ ! -f "$owner" ] && [ -n "$(ls -A -- "$UK_BUILD_DIR")" ]; then
+  [ -d "$UK_BUILD_DIR" ] || return 0
+  # Unreadable, it may hold anything: `ls -A` would print nothing and it would pass as empty.
+  if [ ! -r "$UK_BUILD_DIR" ] || [ ! -x "$UK_BUILD_DIR" ]; then
+    uk_die "build directory $UK_BUILD_DIR cannot be read, so whether it is empty or ours is unknown; choose another --build, or fix its permissions"
+  fi
+  if [ ! -f "$owner" ] && [ -n "$(ls -A -- "$UK_BUILD_DIR")" ]; then
     uk_die "build directory $UK_BUILD_DIR is not empty and was not made by this runbook (no $owner); choose another --build, or empty it yourself"
   fi
 }
@@ -136,6 +143,56 @@ uk_build_forget_from() {
   done < <(uk_build_steps)
 }
 
+# uk_build_inputs: "<step> <option> <value>" for each input the image depends on, with the first
+# step that uses it. Values are resolved (absolute paths, the default ref), so the same input spelt
+# differently is no change.
+uk_build_inputs() {
+  local stackinator=${UK_BUILD_STACKINATOR:-$(uk_build_stackinator_ref)}
+  [ ! -d "$stackinator" ] || stackinator="$(uk_build_stackinator_dir)"
+  printf '%s %s %s\n' sources --stackinator "$stackinator" sources --system "$UK_BUILD_SYSTEM" \
+    validate --recipe "$UK_BUILD_RECIPE" configure --mount "$UK_BUILD_MOUNT" configure --cache "$UK_BUILD_CACHE"
+}
+
+# uk_build_check_recorded_inputs <first>: refuses a run that would keep finished steps made with
+# other inputs than its own (an image built for another --mount would be reported as this one).
+# <first> is the first step the run redoes (0: none); with --only, that step alone. A directory
+# without a record (made before records existed) has nothing to compare.
+uk_build_check_recorded_inputs() {
+  local first=$1 file line slug opt val s n earliest="" changed="" kept=""
+  local -A old=()
+  file="$(uk_build_state_dir)/inputs"
+  [ -f "$file" ] || return 0
+  while IFS= read -r line; do old[${line%% *}]=${line#* }; done <"$file"
+  while read -r slug opt val; do
+    if [ -z "${old[$opt]+set}" ] || [ "${old[$opt]}" = "$val" ]; then continue; fi
+    changed+="; $opt was ${old[$opt]:-(none)}, now ${val:-(none)}"
+    s="$(uk_build_step_number "$slug")"
+    if [ -z "$earliest" ] || [ "$s" -lt "$earliest" ]; then earliest=$s; fi
+  done < <(uk_build_inputs)
+  [ -n "$changed" ] || return 0
+  while read -r n slug; do
+    if [ "$n" -lt "$earliest" ] || ! uk_build_is_done "$n" "$slug"; then continue; fi
+    if [ -n "$UK_BUILD_ONLY" ]; then
+      [ "$n" = "$first" ] && continue
+    elif [ "$first" -ne 0 ] && [ "$n" -ge "$first" ]; then
+      continue
+    fi
+    kept="$n ($slug)"
+    break
+  done < <(uk_build_steps)
+  [ -n "$kept" ] || return 0
+  uk_die "the finished steps in $UK_BUILD_DIR were made with other inputs: ${changed#; }. This run would keep step $kept as it is; add --from $(uk_build_steps | awk -v n="$earliest" '$1 == n { print $2 }') to redo the steps these inputs affect, or pass the old values"
+}
+
+# uk_build_record_inputs: this run's inputs, written once uk_build_check_recorded_inputs passed and
+# the stamps of the steps it redoes are gone: every stamp left was made with these inputs.
+uk_build_record_inputs() {
+  local file slug opt val
+  file="$(uk_build_state_dir)/inputs"
+  while read -r slug opt val; do printf '%s %s\n' "$opt" "$val"; done < <(uk_build_inputs) >"$file.new"
+  mv -f -- "$file.new" "$file"
+}
+
 # uk_build_interrupted: the step an earlier run was in when it died, if any.
 uk_build_interrupted() {
   local f
@@ -162,6 +219,8 @@ uk_build_run_step() {
   state="$(uk_build_state_dir)"
   log="$(uk_build_log_path "$n" "$slug")"
   printf '%s\n' "$slug" >"$state/running"
+  # A step that runs again is not done until it finishes again (--only on a finished step).
+  rm -f -- "$(uk_build_stamp_path "$n" "$slug")"
   printf '=== %s: step %s/%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$total" "$slug" >>"$log"
   # Not `fn || rc=$?`: bash ignores `set -e` inside anything on the left of `||`.
   set +e

@@ -5,7 +5,8 @@
 #
 # Globals read (set by build-stack.sh): UK_BUILD_REPO UK_BUILD_RECIPE UK_BUILD_SYSTEM
 # UK_BUILD_SYSTEM_GIVEN UK_BUILD_DIR UK_BUILD_MOUNT UK_BUILD_CACHE UK_BUILD_STACKINATOR
-# UK_BUILD_STACKINATOR_REF UK_BUILD_JOBS UK_BUILD_MIN_FREE_GIB UK_BUILD_DRY_RUN UK_BUILD_NPX.
+# UK_BUILD_JOBS UK_BUILD_MIN_FREE_GIB UK_BUILD_DRY_RUN UK_BUILD_NPX.
+# Set: UK_BUILD_DRY_RUN_FAILED (preflight under --dry-run, when a real run would stop there).
 #
 # @placeholder <build>: the build directory, `--build` (default `/dev/shm/$USER/stack-build`). Not `/`, not under `/tmp` or `$HOME`.
 # @placeholder <mount>: the mount point the image is built for, `--mount` (default: the recipe's `store`, `/user-environment`). It must exist.
@@ -37,24 +38,36 @@
 #   df -Pk -- <build>
 #   uname -m
 uk_build_step_preflight() {
-  local missing=() tool free arch
+  local missing=() tool free arch where msg
   uk_build_run command -v git make python3 bwrap || true
   for tool in git make python3 bwrap; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
-  [ ${#missing[@]} -eq 0 ] || uk_die "missing tools stackinator needs: ${missing[*]} (on Debian: apt-get install git make python3 bubblewrap)"
+  if [ ${#missing[@]} -gt 0 ]; then
+    msg="missing tools stackinator needs: ${missing[*]} (on Debian: apt-get install git make python3 bubblewrap)"
+    [ "$UK_BUILD_DRY_RUN" = 1 ] || uk_die "$msg"
+    # A dry run goes on to show every later step's commands, and fails at its end.
+    uk_log "ERROR: $msg"
+    # shellcheck disable=SC2034 # build-stack.sh reads it after the last step
+    UK_BUILD_DRY_RUN_FAILED=$msg
+  fi
   uk_build_run python3 -c 'import jinja2, jsonschema, yaml' ||
     uk_die "python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)"
   uk_build_check_inputs
-  free="$(uk_build_free_gib "$(uk_build_existing_parent "$UK_BUILD_DIR")")"
-  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ "$free" -lt "$UK_BUILD_MIN_FREE_GIB" ]; then
+  where="$(uk_build_existing_parent "$UK_BUILD_DIR")"
+  if [ "$UK_BUILD_DRY_RUN" = 1 ]; then
+    uk_build_run df -Pk -- "$where"
+    uk_build_run uname -m
+    uk_log "preflight (dry run, nothing measured): a real run needs $UK_BUILD_MIN_FREE_GIB GiB free (--min-free) in the filesystem of $where and warns unless uname -m is aarch64"
+    return 0
+  fi
+  free="$(uk_build_free_gib "$where")"
+  [ "$free" -ge "$UK_BUILD_MIN_FREE_GIB" ] ||
     uk_die "only $free GiB free for $UK_BUILD_DIR, need $UK_BUILD_MIN_FREE_GIB GiB (--min-free); pick a larger filesystem with --build"
-  fi
   arch="$(uk_build_run uname -m)"
-  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ "$arch" != aarch64 ]; then
+  [ "$arch" = aarch64 ] ||
     uk_warn "this host is $arch; the stack targets GH200 (aarch64): build on a compute node of the target architecture"
-  fi
-  uk_log "preflight ok: tools present, ${free} GiB free, architecture ${arch:-unknown}"
+  uk_log "preflight ok: tools present, $free GiB free, architecture $arch"
 }
 
 # @step 2 sources: Fetch stackinator and the cluster configuration
@@ -62,10 +75,13 @@ uk_build_step_preflight() {
 # @doc and [eth-cscs/alps-cluster-config](https://github.com/eth-cscs/alps-cluster-config) at `releases/v5`.
 # @doc Our `internal-cxi` folder is copied into that checkout, beside the `site` package repository its `repos.yaml` points at (`../site/repo`), where cray-mpich and its companions come from.
 # @doc A checkout from an earlier run is reused; `--stackinator DIR` uses your own stackinator checkout, and `--system DIR` skips the cluster configuration.
+# @doc Each clone is made beside its place, as `<name>.partial`, and renamed into place once complete, so a run killed mid-clone leaves no half checkout; a reused checkout must have every tracked file as committed.
 # @command
-#   git clone --no-checkout <stackinator-url> <build>/sources/stackinator
-#   git -C <build>/sources/stackinator checkout --detach <stackinator-ref>
-#   git clone --branch releases/v5 <cluster-config-url> <build>/sources/alps-cluster-config
+#   git clone --no-checkout <stackinator-url> <build>/sources/stackinator.partial
+#   git -C <build>/sources/stackinator.partial checkout --detach <stackinator-ref>
+#   mv -- <build>/sources/stackinator.partial <build>/sources/stackinator
+#   git clone --branch releases/v5 <cluster-config-url> <build>/sources/alps-cluster-config.partial
+#   mv -- <build>/sources/alps-cluster-config.partial <build>/sources/alps-cluster-config
 #   cp -a -- <cluster> <build>/sources/alps-cluster-config/internal-cxi
 uk_build_step_sources() {
   uk_build_fetch_stackinator
@@ -142,9 +158,18 @@ uk_build_step_report() {
   size="$(uk_build_run stat -c %s -- "$image")"
   sum="$(uk_build_run sha256sum -- "$image")"
   uk_log "image:  $image"
-  uk_log "size:   ${size:-?} bytes ($(numfmt --to=iec-i --suffix=B "${size:-0}"))"
-  uk_log "sha256: ${sum%% *}"
+  if [ "$UK_BUILD_DRY_RUN" = 1 ]; then
+    uk_log "size, sha256: measured by a real run"
+  else
+    uk_log "size:   $size bytes ($(numfmt --to=iec-i --suffix=B "$size"))"
+    uk_log "sha256: ${sum%% *}"
+  fi
   uk_log "mount:  squashfs-mount $image:$UK_BUILD_MOUNT -- bash"
   uk_log "    or: uenv start $image"
-  uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image"
+  # The verify runbook mounts the image at /user-environment unless told where it was built for.
+  if [ "$UK_BUILD_MOUNT" = /user-environment ]; then
+    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image"
+  else
+    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image --store $UK_BUILD_MOUNT"
+  fi
 }

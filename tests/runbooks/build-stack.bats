@@ -7,6 +7,7 @@ setup() {
   load test_helper
   uk_test_scratch
   S=$UK_TEST_SCRATCH
+  AS=()
   B=$S/build
   SCRIPT=$UK_TEST_ROOT/runbooks/build-stack.sh
   mkdir -p "$S/mnt"
@@ -47,9 +48,10 @@ build_test_remotes() {
   export UK_CLUSTER_CONFIG_URL="file://$S/remotes/acc.git"
 }
 
-# build_test_run <args...>: the runbook with the test's build path, mount point and stand-ins.
+# build_test_run <args...>: the runbook with the test's build path, mount point and stand-ins,
+# run under the command prefix in the array AS when a test sets it (e.g. AS=(env -u HOME)).
 build_test_run() {
-  run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+  run "${AS[@]}" "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
 }
 
 # build_test_placeholders <code>: a command block of the step markers with this run's values.
@@ -162,8 +164,18 @@ EOF
   size=$(stat -c %s "$B/store.squashfs")
   sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
   uk_test_assert_output_has "image:  $B/store.squashfs" "size:   $size bytes" "sha256: $sum" \
-    "squashfs-mount $B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs"
+    "squashfs-mount $B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs --store $S/mnt"
   grep -q "sha256: $sum" "$B/logs/6-report.log"
+  # Built for the default mount point, the verify command needs no --store (the report alone, as
+  # the step function: /user-environment cannot be made here).
+  run bash -c '
+    . "$1/runbooks/lib/common.sh"; . "$1/runbooks/lib/build-state.sh"; . "$1/runbooks/lib/build-steps.sh"
+    UK_BUILD_DIR=$2 UK_BUILD_REPO=$1 UK_BUILD_MOUNT=/user-environment UK_BUILD_DRY_RUN=0
+    uk_build_step_report' _ "$UK_TEST_ROOT" "$B"
+  uk_test_assert_status 0
+  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:/user-environment -- bash"
+  uk_test_assert_output_has "verify-stack.sh all --image $B/store.squashfs"
+  uk_test_assert_output_lacks "--store"
 }
 
 @test "each step logs to <build>/logs/<n>-<step>.log and every documented command is in it" {
@@ -253,11 +265,31 @@ EOF
   [ "$before" = "$after" ]
   [ ! -e "$B" ]
   uk_test_assert_output_has "dry run: nothing is created" "a real run creates $B and marks it as its own" \
-    "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator" \
+    "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator.partial" \
+    "+ mv -- $B/sources/stackinator.partial $B/sources/stackinator" \
     "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
     "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
     "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" \
-    "+ sha256sum -- $B/store.squashfs"
+    "+ sha256sum -- $B/store.squashfs" "size, sha256: measured by a real run"
+  # Nothing is measured in a dry run, so it reports no numbers, only what a real run checks.
+  uk_test_assert_output_has "preflight (dry run, nothing measured): a real run needs 0 GiB free (--min-free) in the filesystem of $S"
+  uk_test_assert_output_lacks "preflight ok" "GiB free, architecture" "bytes ("
+}
+
+@test "--dry-run without bwrap reports it, still prints every later step, and fails at the end" {
+  mkdir -p "$S/path"
+  local f before after
+  for f in /usr/bin/* /bin/*; do
+    [ "${f##*/}" = bwrap ] || ln -sf "$f" "$S/path/${f##*/}"
+  done
+  before=$(uk_test_tree_state "$S")
+  PATH=$S/path build_test_run --dry-run
+  uk_test_assert_status 1
+  after=$(uk_test_tree_state "$S")
+  [ "$before" = "$after" ]
+  uk_test_assert_output_has "ERROR: missing tools stackinator needs: bwrap" "[2/6] sources" "[6/6] report" \
+    "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" "+ sha256sum -- $B/store.squashfs"
+  [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: missing tools stackinator needs: bwrap (on Debian: apt-get install git make python3 bubblewrap)" ]
 }
 
 @test "--dry-run on a finished build changes nothing either" {
@@ -286,16 +318,12 @@ refused() { # <status> <message> <args...>
 }
 
 @test "refuses / as build path" {
-  run "$SCRIPT" --build / --mount "$S/mnt" --yes
-  uk_test_assert_status 1
-  uk_test_assert_output_has "build path / is '/'; stackinator refuses it"
+  refused 1 "build path / is '/'; stackinator refuses it" --build /
 }
 
 @test "refuses a build path under /tmp, and creates nothing there" {
   local t=/tmp/uenv-kb-build-test-$$
-  run "$SCRIPT" --build "$t/b" --mount "$S/mnt" --yes
-  uk_test_assert_status 1
-  uk_test_assert_output_has "build path $t/b is under /tmp"
+  refused 1 "build path $t/b is under /tmp" --build "$t/b"
   [ ! -e "$t" ]
 }
 
@@ -310,9 +338,7 @@ refused() { # <status> <message> <args...>
 }
 
 @test "refuses a missing mount point" {
-  run "$SCRIPT" --build "$B" --mount "$S/no-such-mount" --yes
-  uk_test_assert_status 1
-  uk_test_assert_output_has "mount point $S/no-such-mount does not exist"
+  refused 1 "mount point $S/no-such-mount does not exist" --mount "$S/no-such-mount"
   [ ! -e "$B" ]
 }
 
@@ -320,6 +346,15 @@ refused() { # <status> <message> <args...>
   mkdir -p "$B" && printf 'precious\n' >"$B/notes.txt"
   refused 1 "build directory $B is not empty and was not made by this runbook"
   [ "$(cat "$B/notes.txt")" = precious ]
+}
+
+@test "refuses a non-empty build directory it cannot read, and writes nothing into it" {
+  mkdir -p "$B" && printf 'precious\n' >"$B/notes.txt" && chmod 000 "$B"
+  # root reads any directory; without these capabilities it meets the permissions like anyone.
+  if [ "$(id -u)" = 0 ]; then AS=(setpriv --bounding-set=-dac_override,-dac_read_search); fi
+  refused 1 "build directory $B cannot be read, so whether it is empty or ours is unknown"
+  chmod 755 "$B"
+  [ "$(ls -A "$B")" = notes.txt ] && [ "$(cat "$B/notes.txt")" = precious ]
 }
 
 @test "adopts an empty build directory" {
@@ -336,6 +371,28 @@ refused() { # <status> <message> <args...>
   refused 2 "unknown step 'compile' (steps: preflight, sources, validate, configure, build, report)" --from compile
   refused 2 "--from and --only cannot be combined" --from build --only report
   refused 2 "option --build needs a value" --build
+}
+
+@test "an empty option value is a usage error naming the option, not the default" {
+  local o
+  for o in --build --mount --recipe --system --cache --stackinator --jobs --min-free --from --only; do
+    USER=uk-test-$$ refused 2 "option $o needs a value, got an empty string" "$o" ""
+  done
+  [ ! -e "/dev/shm/uk-test-$$" ]
+}
+
+@test "--stackinator with a path that does not exist is a usage error, not a git ref" {
+  local p
+  for p in "$S/no-such-stackinator" ./no-such-stackinator '~/no-such-stackinator'; do
+    refused 2 "--stackinator $p: no such directory" --stackinator "$p"
+  done
+  uk_test_assert_output_has "Run 'build-stack.sh --help' for usage."
+}
+
+@test "refuses to start without HOME, before anything is created" {
+  AS=(env -u HOME)
+  refused 1 "HOME is not set: the build step passes it to make"
+  [ ! -e "$B" ]
 }
 
 @test "refuses --develop with a recipe whose Spack commit names a release" {
@@ -369,6 +426,79 @@ refused() { # <status> <message> <args...>
   touch "$S/gate"
   wait "$BG_PID"
   BG_PID=
+}
+
+@test "a build made with other inputs is refused naming each; --from the step they affect redoes it with them" {
+  build_test_run
+  uk_test_assert_status 0
+  mkdir -p "$S/mnt2"
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  cp -r "$UK_TEST_ROOT/content/cluster/internal-cxi" "$S/system"
+  printf 'root: %s\nkey: null\n' "$S" >"$S/cache.yaml"
+  git clone -q "$S/remotes/stackinator.git" "$S/my-stackinator"
+  refused 1 "--mount was $S/mnt, now $S/mnt2. This run would keep step 4 (configure) as it is; add --from configure" --mount "$S/mnt2"
+  refused 1 "--recipe was $UK_TEST_ROOT/content/recipe, now $S/recipe." --recipe "$S/recipe"
+  uk_test_assert_output_has "add --from validate"
+  refused 1 "--cache was (none), now $S/cache.yaml." --cache "$S/cache.yaml"
+  uk_test_assert_output_has "add --from configure"
+  refused 1 "--system was $B/sources/alps-cluster-config/internal-cxi, now $S/system." --system "$S/system"
+  uk_test_assert_output_has "add --from sources"
+  refused 1 "--stackinator was releases/v5, now $S/my-stackinator." --stackinator "$S/my-stackinator"
+  uk_test_assert_output_has "add --from sources"
+  # Two at once: both named, and the earlier step is the one to redo from.
+  refused 1 "--recipe was $UK_TEST_ROOT/content/recipe, now $S/recipe; --mount was $S/mnt, now $S/mnt2." --mount "$S/mnt2" --recipe "$S/recipe"
+  uk_test_assert_output_has "add --from validate"
+  # Too late a --from, or --only, would keep steps made with the old mount point.
+  refused 1 "--mount was $S/mnt, now $S/mnt2" --mount "$S/mnt2" --from build
+  refused 1 "keep step 5 (build)" --mount "$S/mnt2" --only configure
+
+  build_test_run --mount "$S/mnt2" --from configure
+  uk_test_assert_status 0
+  grep -qx -- "$S/mnt2" "$UK_FAKE_RECORD/stack-config.argv"
+  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:$S/mnt2 -- bash" "--image $B/store.squashfs --store $S/mnt2"
+  # The image really is the one for the new mount point: its programs run from there.
+  unsquashfs -q -f -d "$S/mnt2" "$B/store.squashfs" >/dev/null
+  [ "$("$S/mnt2/bin/stack-hello")" = "hello from the stack" ]
+  build_test_run --mount "$S/mnt2"
+  uk_test_assert_status 0
+  uk_test_assert_output_has "every step is done"
+  refused 1 "--mount was $S/mnt2, now $S/mnt." --mount "$S/mnt"
+}
+
+@test "a half-made clone is never reused: a leftover .partial clone is redone, a half checkout refused" {
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  # A run killed between git's fetch and checkout leaves a clone without files; with atomic
+  # clones it is a .partial sibling, which the next run replaces.
+  mkdir -p "$B/sources"
+  git clone -q --no-checkout "$UK_CLUSTER_CONFIG_URL" "$B/sources/alps-cluster-config.partial"
+  git clone -q --no-checkout "$UK_STACKINATOR_URL" "$B/sources/stackinator.partial"
+  build_test_run --only sources
+  uk_test_assert_status 0
+  uk_test_assert_output_has "+ rm -rf -- $B/sources/alps-cluster-config.partial" "+ rm -rf -- $B/sources/stackinator.partial"
+  [ "$(ls -A "$B/sources")" = "$(printf 'alps-cluster-config\nstackinator')" ]
+  [ -f "$B/sources/alps-cluster-config/site/repo/packages/cray-mpich/package.py" ]
+  [ -f "$B/sources/stackinator/bin/stack-config" ]
+
+  # The same half clone in place (made before clones were atomic) is refused and left as it is.
+  rm -rf "$B/sources/alps-cluster-config"
+  git clone -q --no-checkout "$UK_CLUSTER_CONFIG_URL" "$B/sources/alps-cluster-config"
+  local before after
+  before=$(uk_test_tree_state "$B/sources/alps-cluster-config")
+  build_test_run --only sources
+  uk_test_assert_status 1
+  uk_test_assert_output_has "$B/sources/alps-cluster-config is incomplete or modified, e.g. by an interrupted clone" \
+    "site/repo/packages/cray-mpich/package.py" "step 2/6 sources failed"
+  after=$(uk_test_tree_state "$B/sources/alps-cluster-config")
+  [ "$before" = "$after" ]
+  [ ! -e "$B/.uenv-kb/done/2-sources" ]
+
+  # A stackinator checkout missing a tracked file is refused too.
+  rm -rf "$B/sources/alps-cluster-config"
+  rm "$B/sources/stackinator/fake/Makefile.in"
+  build_test_run --only sources
+  uk_test_assert_status 1
+  uk_test_assert_output_has "$B/sources/stackinator is incomplete or modified" "fake/Makefile.in"
 }
 
 @test "--system uses the given cluster configuration and fetches no alps-cluster-config" {
