@@ -2,11 +2,11 @@
  * `uenv-kb diagnose [FILE|-] [--json] [--top N]`: the /diagnose/ page on the command line, for CI
  * logs. Exit 0 when a known issue matched, 1 when none did, 2 on bad input or unusable records.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CliIO, Command } from './main';
-import { compileDiagnoser, type Diagnosis } from '../lib/diagnose';
-import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from '../lib/diagnose-input';
+import { InputTooLargeError, readCapped, type CliIO, type Command } from './main';
+import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
+import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
 import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
 import { SITE_URL } from '../lib/site';
 
@@ -49,24 +49,50 @@ function parseArgs(args: string[]): Options | 'help' {
   return options;
 }
 
+function cannotRead(err: unknown): LogInputError {
+  return new LogInputError(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+}
+
+/** Turns a read that stopped at the size limit into the size-limit message. */
+async function capped<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof InputTooLargeError) throw logTooLargeError();
+    throw err;
+  }
+}
+
 async function readLog(file: string, io: CliIO): Promise<string> {
-  if (file === '-') return checkLogText(await io.stdin());
-  let size: number;
+  // io.stdin stops at the byte limit itself; the text is not measured again, because decoding
+  // turns each invalid byte into a 3-byte U+FFFD and a file of the same bytes would pass.
+  if (file === '-') return checkLogContent(await capped(io.stdin(MAX_LOG_BYTES)));
+  let stat;
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw new LogInputError('is a directory');
-    size = stat.size;
+    stat = statSync(file);
   } catch (err) {
-    if (err instanceof LogInputError) throw err;
-    throw new LogInputError(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw cannotRead(err);
   }
-  checkLogSize(size); // before reading, so a huge file is never loaded
-  try {
-    return decodeLogBytes(readFileSync(file));
-  } catch (err) {
-    if (err instanceof LogInputError) throw err;
-    throw new LogInputError(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  if (stat.isDirectory()) throw new LogInputError('is a directory');
+  let bytes: Uint8Array;
+  if (stat.isFile()) {
+    checkLogSize(stat.size); // before reading, so a huge file is never loaded
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw cannotRead(err);
+    }
+  } else {
+    // A FIFO, a device (/dev/zero) or a socket reports no size: read it as a stream, stopping
+    // one byte past the limit, so an endless one cannot hang the command.
+    try {
+      bytes = await capped(readCapped(createReadStream(file), MAX_LOG_BYTES));
+    } catch (err) {
+      if (err instanceof LogInputError) throw err;
+      throw cannotRead(err);
+    }
   }
+  return decodeLogBytes(bytes);
 }
 
 /** The records ship with the CLI: read them beside the code unless UENV_KB_CONTENT says otherwise. */
@@ -78,7 +104,7 @@ const absolute = (url: string) => new URL(url, SITE_URL).href;
 
 function formatText(diagnosis: Diagnosis, source: string): string {
   if (!diagnosis.matches.length) {
-    const lines = [`no known issue matches ${source} (${diagnosis.lineCount} lines).`];
+    const lines = [`no known issue matches ${source} (${diagnosis.lineCount} line${diagnosis.lineCount === 1 ? '' : 's'}).`];
     if (diagnosis.suggestion) {
       lines.push(`Search the site (${SITE_URL}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
     }

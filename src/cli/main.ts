@@ -7,8 +7,11 @@ export type Command = (args: string[], io: CliIO) => Promise<number>;
 export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Standard input as text, read only when a command asks for it. */
-  stdin: () => Promise<string>;
+  /**
+   * Standard input as UTF-8 text, read only when a command asks for it. With maxBytes, reading
+   * stops after that many bytes and the promise rejects with InputTooLargeError.
+   */
+  stdin: (maxBytes?: number) => Promise<string>;
 }
 
 /** Each command lives in its own module; add one line here per command. */
@@ -23,10 +26,33 @@ function usage(): string {
   return `usage: uenv-kb <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'uenv-kb <command> --help' for a command's options.`;
 }
 
-async function readStdin(): Promise<string> {
+/** Input that has more bytes than the reader accepts; reading stopped at the limit. */
+export class InputTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`more than ${maxBytes} bytes`);
+    this.name = 'InputTooLargeError';
+  }
+}
+
+/**
+ * Reads a stream to its end, keeping at most maxBytes bytes: one byte more and it stops and
+ * rejects with InputTooLargeError, so an endless or huge stream (a pipe, /dev/zero, a FIFO) can
+ * neither hang the command nor exhaust memory. Leaving the loop early destroys the stream.
+ */
+export async function readCapped(stream: AsyncIterable<unknown>, maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > maxBytes) throw new InputTooLargeError(maxBytes);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readStdin(maxBytes?: number): Promise<string> {
+  return (await readCapped(process.stdin, maxBytes)).toString('utf8');
 }
 
 export const defaultIO: CliIO = {

@@ -10,7 +10,7 @@
  */
 import { RE2Set } from 're2js';
 import type { Signature } from '../schemas/issue';
-import { normalizeDisplayText, toDisplayText } from './log-normalize';
+import { normalizeDisplayText, stripLinePrefixes, toDisplayText } from './log-normalize';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
 import { issueUrl } from './site';
 
@@ -48,6 +48,7 @@ export interface MatchedLine {
   text: string;
 }
 
+/** A signature that counts toward a match's score. */
 export interface Evidence {
   /** Index of the signature in the issue record's `signatures`. */
   index: number;
@@ -60,7 +61,10 @@ export interface DiagnosisMatch {
   title: string;
   packages: string[];
   status: string;
-  /** Sum of the weights of the distinct signatures found. */
+  /**
+   * Sum of the weights of the counted signatures: each log line counts once per issue, for the
+   * heaviest signature it matches (see countedEvidence).
+   */
   score: number;
   /** Every matched line of every signature, in input order (at most 20). */
   lines: MatchedLine[];
@@ -126,6 +130,40 @@ function clip(line: string): string {
   return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
 }
 
+/** A signature of one issue found in the log: every line (0-based) it matched. */
+interface Found {
+  index: number;
+  signature: Signature;
+  lines: number[];
+}
+
+/**
+ * The evidence that counts toward an issue's score, heaviest first. Two rules keep overlapping
+ * signatures from inflating a score:
+ * - a signature with `requires` counts only when every signature it names is also in the log;
+ * - a log line counts once per issue, for the heaviest of the issue's signatures it matches, so a
+ *   signature counts only if it is the heaviest on at least one of its lines. One cray-mpich line
+ *   that matches a full-message regex, its error code and its short form is one piece of evidence,
+ *   not three, and cannot outweigh a crash with several distinct lines of evidence.
+ * Equal weights on a line go to the lower index, so the result does not depend on match order.
+ */
+function countedEvidence(found: Found[]): Found[] {
+  const present = new Set(found.map((f) => f.index));
+  const usable = found
+    .filter((f) => (f.signature.requires ?? []).every((r) => present.has(r)))
+    .sort((a, b) => b.signature.weight - a.signature.weight || a.index - b.index);
+  const claimed = new Set<number>();
+  return usable.filter((f) => {
+    let claims = false;
+    for (const line of f.lines) {
+      if (claimed.has(line)) continue;
+      claimed.add(line);
+      claims = true;
+    }
+    return claims;
+  });
+}
+
 export class Diagnoser {
   private readonly entries: Entry[] = [];
   private readonly set = new RE2Set(RE2Set.UNANCHORED);
@@ -155,39 +193,31 @@ export class Diagnoser {
     const starts = lineStarts(display);
     // A final newline ends the last line; it does not start another. Empty input has no lines.
     const lineCount = display === '' ? 0 : starts.length - 1 - (display.endsWith('\n') ? 1 : 0);
-    const hits = this.findHits(display, starts, lineCount);
     const shown = (i: number): MatchedLine => ({ n: i + 1, text: clip(lineAt(display, starts, i)) });
 
-    const byIssue = new Map<number, Evidence[]>();
-    for (const [e, lines] of hits) {
+    const byIssue = new Map<number, Found[]>();
+    for (const [e, lines] of this.findHits(display, starts, lineCount)) {
       const { issue, index, compiled } = this.entries[e]!;
-      const evidence = byIssue.get(issue) ?? [];
-      evidence.push({ index, signature: compiled.signature, lines: lines.slice(0, MAX_LINES_PER_MATCH).map(shown) });
-      byIssue.set(issue, evidence);
-    }
-    // Evidence counts only next to the evidence it requires.
-    for (const [i, evidence] of byIssue) {
-      const found = new Set(evidence.map((ev) => ev.index));
-      const kept = evidence.filter((ev) => (ev.signature.requires ?? []).every((r) => found.has(r)));
-      if (kept.length) byIssue.set(i, kept);
-      else byIssue.delete(i);
+      byIssue.set(issue, [...(byIssue.get(issue) ?? []), { index, signature: compiled.signature, lines }]);
     }
     const matches: (DiagnosisMatch & { strongest: number })[] = [];
-    for (const [i, evidence] of byIssue) {
+    for (const [i, found] of byIssue) {
+      const evidence = countedEvidence(found);
       const weights = evidence.map((ev) => ev.signature.weight);
-      const strongest = Math.max(...weights);
+      const strongest = Math.max(0, ...weights);
       if (strongest < SPECIFIC_WEIGHT) continue;
       const issue = this.issues[i]!;
-      const byNumber = new Map(evidence.flatMap((ev) => ev.lines.map((l) => [l.n, l] as const)));
+      // The counted signatures' lines: a signature left out matched only lines among them.
+      const numbers = [...new Set(evidence.flatMap((ev) => ev.lines.slice(0, MAX_LINES_PER_MATCH)))].sort((a, b) => a - b);
       matches.push({
         id: issue.id,
         title: issue.title,
         packages: issue.packages,
         status: issue.status,
         score: weights.reduce((a, b) => a + b, 0),
-        lines: [...byNumber.keys()].sort((a, b) => a - b).slice(0, MAX_LINES_PER_MATCH).map((n) => byNumber.get(n)!),
+        lines: numbers.slice(0, MAX_LINES_PER_MATCH).map(shown),
         url: issueUrl(issue.id),
-        evidence: evidence.sort((a, b) => b.signature.weight - a.signature.weight || a.index - b.index),
+        evidence: evidence.map((ev) => ({ ...ev, lines: ev.lines.slice(0, MAX_LINES_PER_MATCH).map(shown) })),
         strongest,
       });
     }
@@ -248,15 +278,17 @@ const ERROR_WORDS =
 const WARNING_WORDS = /\bwarn(?:ing)?\b/i;
 /** A token that names something: snake_case, a dotted soname, a path, a C++ scope, a call. */
 const NAMING = /[_.:/(]/;
-const PLACEHOLDERS = /0xADDR|\bPID\b|\bNID\b|-HASH\b|~\//g;
 
 /**
  * The line a person would search for when no issue matched: an error line that names things
- * (identifiers, files), without the machine-specific placeholders. Earliest wins ties, because a
- * build log's first error is usually the cause.
+ * (identifiers, files). Lines are scored on their normalized text, so a machine-specific value
+ * (an address, a node name) does not make a line look distinctive; the suggestion is the line as
+ * written, only without the prefixes tools put in front of lines (timestamps, host and process
+ * ids), because values such as `nid001234` are real words of the message. Earliest wins ties,
+ * because a build log's first error is usually the cause.
  */
 export function mostDistinctiveLine(display: string, starts: Int32Array = lineStarts(display), lineCount = starts.length - 1): MatchedLine | undefined {
-  let best: MatchedLine | undefined;
+  let best = -1;
   let bestScore = 0;
   forEachBlock(display, starts, lineCount, (first, block) => {
     block.split('\n').forEach((full, j) => {
@@ -267,8 +299,9 @@ export function mostDistinctiveLine(display: string, starts: Int32Array = lineSt
       score += Math.min(5, line.split(/[ \t]+/).filter((token) => token.length > 3 && NAMING.test(token)).length);
       if (score <= bestScore) return;
       bestScore = score;
-      best = { n: first + j + 1, text: line.replace(PLACEHOLDERS, ' ').replace(/[ \t]{2,}/g, ' ').trim() };
+      best = first + j;
     });
   });
-  return best;
+  if (best < 0) return undefined;
+  return { n: best + 1, text: clip(stripLinePrefixes(lineAt(display, starts, best)).trim()) };
 }

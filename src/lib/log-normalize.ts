@@ -130,9 +130,13 @@ function applyRules(text: string, rules: readonly NormalizeRule[]): string {
   return out;
 }
 
-/** CRLF and lone CR become LF, so every line-based step sees one line per line. */
+/**
+ * CRLF becomes LF. A lone CR (progress bars redraw a line with it) stays inside its line as a
+ * space: only LF ends a line, so line N here is line N for `grep -n` and editors, and text before
+ * a CR is kept as evidence rather than dropped the way a terminal would overwrite it.
+ */
 export function unifyLineEndings(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
+  return text.replace(/\r\n/g, '\n').replace(/\r/g, ' ');
 }
 
 /** The input as the user sees it: unified line endings, no terminal escapes or control characters. */
@@ -146,6 +150,14 @@ export function toDisplayText(text: string): string {
  */
 export function normalizeDisplayText(display: string): string {
   return applyRules(applyRules(display, PREFIX_RULES), VALUE_RULES);
+}
+
+/**
+ * Display text without the prefixes tools put in front of lines (timestamps, host and process
+ * ids, build-step numbers), values left as written: what a person would search for.
+ */
+export function stripLinePrefixes(display: string): string {
+  return applyRules(display, PREFIX_RULES);
 }
 
 /** One line (or a whole log) normalized the way the engine sees it, for signature authors and tests. */

@@ -34,20 +34,44 @@ export function signatureField(signature: Signature): 'text' | 'regex' {
   return signature.text !== undefined ? 'text' : 'regex';
 }
 
+/** The text a regex matches when it is a plain literal (only escaped punctuation), else undefined. */
+function literalOf(regex: string): string | undefined {
+  if (!/^(?:[^\\.+*?()|[\]{}^$]|\\[^\w\s])*$/.test(regex)) return undefined;
+  return regex.replace(/\\([^\w\s])/g, '$1');
+}
+
+/** The reason text cannot appear in a normalized log line, or undefined when it can. */
+function normalizationProblem(text: string): string | undefined {
+  const normalized = normalizeLine(text);
+  if (normalized === text) return undefined;
+  return `never matches a normalized log line; write it as it reads after normalization: "${normalized}"`;
+}
+
+/**
+ * True when the regex can match without consuming a character (`(?:)`, `x*`, `a|`, `\b`): such a
+ * signature matches nearly every line, so it is evidence of nothing. Probed on an empty line and
+ * on a short one, which covers patterns that match the empty string only at a word boundary.
+ */
+function matchesEmpty(regex: string): boolean {
+  const re = RE2JS.compile(regex);
+  if (re.matcher('').find()) return true;
+  const m = re.matcher('a b');
+  while (m.find()) if (m.start() === m.end()) return true;
+  return false;
+}
+
 /** The reason a signature can never match or cannot be compiled, or undefined when it is usable. */
 export function signatureProblem(signature: Signature): string | undefined {
   const source = signature.text ?? signature.regex ?? '';
   if (source.includes('\n')) return 'must be one line: logs are matched line by line';
-  if (signature.text !== undefined) {
-    // Logs are normalized before matching, so text that normalization rewrites never appears.
-    const normalized = normalizeLine(signature.text);
-    if (normalized !== signature.text) return `never matches a normalized log line; write it as it reads after normalization: "${normalized}"`;
-    return undefined;
-  }
+  // Logs are normalized before matching, so text that normalization rewrites never appears.
+  if (signature.text !== undefined) return normalizationProblem(signature.text);
   try {
     compileSignature(signature);
-    return undefined;
   } catch (err) {
     return `regex does not compile as RE2: ${(err as Error).message}`;
   }
+  if (matchesEmpty(source)) return 'regex matches the empty string, so it would match every line; require at least one character';
+  const literal = literalOf(source);
+  return literal === undefined ? undefined : normalizationProblem(literal);
 }

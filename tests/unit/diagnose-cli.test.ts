@@ -76,12 +76,33 @@ describe('uenv-kb diagnose', () => {
     expect(r.out).toContain('configure: error: C compiler cannot create executables');
   });
 
+  it('suggests the line as written, and says "1 line" for one line', async () => {
+    const r = await cli(['-'], 'srun: error: nid001234: task 0: Segmentation fault');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no known issue matches standard input (1 line).');
+    expect(r.out).toContain('\n  srun: error: nid001234: task 0: Segmentation fault');
+  });
+
+  it('numbers lines like grep -n when the log holds lone CRs (progress bars)', async () => {
+    const r = await cli(['--json', '-'], 'a\rb\rc\nx cxip_curl_fini\n');
+    expect(JSON.parse(r.out).matches[0].lines).toEqual([{ n: 2, text: 'x cxip_curl_fini' }]);
+  });
+
+  it.each([
+    ['a short log with one Latin-1 byte', 'caf\xe9 in cxip_curl_fini ()\n'],
+    ['a log that starts with NULs (copytruncate)', `${'\0'.repeat(5000)}#1 in cxip_curl_fini ()\n`],
+  ])('diagnoses %s', async (_what, text) => {
+    expect((await cli([file('odd.log', Buffer.from(text, 'latin1'))])).code).toBe(0);
+  });
+
   it.each([
     ['a missing file', () => join(dir, 'nope.log'), /nope\.log: cannot be read: ENOENT/],
     ['a directory', () => dir, /is a directory/],
-    ['binary data', () => file('core', new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), /binary data \(NUL byte at offset 7\)/],
-    ['non-UTF-8 data', () => file('latin', new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0xe9 : 0x41)))), /not UTF-8 text/],
+    ['binary data', () => file('core', Uint8Array.from({ length: 4096 }, (_, i) => (i % 5 ? (i * 2654435761) >>> 24 : 0))), /looks like binary data, not a text log/],
+    ['non-UTF-8 data', () => file('latin', new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0xe9 : 0x41)))), /looks like binary data.*non-UTF-8/],
     ['a file over the size limit', () => file('big.log', 'a'.repeat(MAX_LOG_BYTES + 1)), /is 10\.0 MiB, over the 10\.0 MiB limit/],
+    ['an empty file', () => file('empty.log', ''), /empty\.log: is empty: the log has no text to diagnose/],
+    ['a file of whitespace', () => file('blank.log', '  \n\t\r\n'), /blank\.log: is empty/],
   ])('exit 2 with a clear message for %s', async (_what, path, message) => {
     const r = await cli([path()]);
     expect(r.code).toBe(2);
@@ -102,6 +123,33 @@ describe('uenv-kb diagnose', () => {
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+
+  it('exit 2 with the size-limit message for a stream over the limit (a pipe, an endless device)', () => {
+    const env = { ...process.env, UENV_KB_CONTENT: FIXTURE_CONTENT };
+    const atLimit = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES, 'a'), env, encoding: 'utf8' });
+    expect(atLimit.status).toBe(1);
+    const piped = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES + 1, 'a'), env, encoding: 'utf8' });
+    expect([piped.status, piped.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: standard input: is larger than the 10.0 MiB limit; pass the part around the error (e.g. tail -c 5M)']);
+    // An endless device: stat reports size 0, so only a capped read ends.
+    const zero = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '/dev/zero'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect([zero.status, zero.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: /dev/zero: is larger than the 10.0 MiB limit; pass the part around the error (e.g. tail -c 5M)']);
+  });
+
+  it('measures standard input in bytes, as a file: Latin-1 text just under the limit is diagnosed', () => {
+    // One byte in eleven is not UTF-8: each decodes to the 3-byte U+FFFD, so the decoded text is
+    // over the limit although the input is not.
+    const env = { ...process.env, UENV_KB_CONTENT: FIXTURE_CONTENT };
+    const line = Buffer.from('abcdefghi\xe9\n', 'latin1');
+    const input = Buffer.concat([Buffer.alloc(MAX_LOG_BYTES - 1000, line), Buffer.from('#1 in cxip_curl_fini ()\n')]);
+    const r = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input, env, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+
+  it('exit 2 for empty standard input', () => {
+    const env = { ...process.env, UENV_KB_CONTENT: FIXTURE_CONTENT };
+    const empty = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: ' \n\n', env, encoding: 'utf8' });
+    expect([empty.status, empty.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: standard input: is empty: the log has no text to diagnose']);
   });
 
   it('runs as `npx uenv-kb diagnose` with standard input from a pipe', () => {

@@ -81,7 +81,7 @@ describe('diagnose', () => {
     expect(diagnoser.diagnose(log, { top: 1 }).matches.map((m) => m.id)).toEqual(['curl-teardown']);
   });
 
-  it('finds the same lines as testing every signature on every line, across block boundaries (fuzzed)', () => {
+  it('finds the same evidence as testing every signature on every line, across block boundaries (fuzzed)', () => {
     const pieces = ['cxip_curl_fini', 'fuse_kernel.h:3:4: error: conflicting types', ' /usr/lib/libcurl.so', 'MPI_Finalize', 'LIBFUSE-2.9', 'x'.repeat(700), '[nid000001:1] ', '\x1b[0m', ''];
     let s = 7;
     const random = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -91,9 +91,19 @@ describe('diagnose', () => {
     const got = new Map<string, number[]>();
     for (const m of diagnoser.diagnose(log).matches) for (const e of m.evidence) got.set(`${m.id}/${e.index}`, e.lines.map((l) => l.n));
     for (const issue of [curl, build]) {
-      issue.signatures.forEach((signature, index) => {
-        const compiled = compileSignature(signature);
-        const expected = lines.map((l, i) => (compiled.test(normalizeLine(l)) ? i + 1 : 0)).filter(Boolean).slice(0, 20);
+      // The naive way: each signature on each line; a line belongs to the heaviest signature it
+      // matches; a signature counts when it owns a line, and then shows all its lines.
+      const compiled = issue.signatures.map((signature) => compileSignature(signature));
+      const matched = compiled.map((c) => lines.map((l, i) => (c.test(normalizeLine(l)) ? i + 1 : 0)).filter(Boolean));
+      const owns = issue.signatures.map(() => false);
+      lines.forEach((_, i) => {
+        const heaviest = [...issue.signatures.keys()]
+          .filter((k) => matched[k]!.includes(i + 1))
+          .sort((a, b) => issue.signatures[b]!.weight - issue.signatures[a]!.weight || a - b)[0];
+        if (heaviest !== undefined) owns[heaviest] = true;
+      });
+      issue.signatures.forEach((_, index) => {
+        const expected = owns[index] ? matched[index]!.slice(0, 20) : [];
         expect(got.get(`${issue.id}/${index}`) ?? [], `${issue.id}/${index}`).toEqual(expected);
       });
     }
@@ -111,15 +121,25 @@ describe('diagnose', () => {
 });
 
 describe('mostDistinctiveLine', () => {
-  it('prefers the earliest error line that names things, without machine-specific values', () => {
+  it('prefers the earliest error line that names things, and keeps its text without the line prefix', () => {
     const log = [
       'checking for gcc... gcc',
       'warning: something mild',
-      'ld: error: undefined reference to `fi_getinfo@FABRIC_1.7` in /users/jdoe/app/main.o',
+      '2025-01-20T12:34:56Z ld: error: undefined reference to `fi_getinfo@FABRIC_1.7` in /users/jdoe/app/main.o',
       'make: *** [Makefile:12: app] Error 1',
       'ld: error: undefined reference to `fi_fabric@FABRIC_1.7` in /users/jdoe/app/util.o',
     ].join('\n');
-    expect(mostDistinctiveLine(normalizeLine(log))).toEqual({ n: 3, text: 'ld: error: undefined reference to `fi_getinfo@FABRIC_1.7` in app/main.o' });
+    expect(mostDistinctiveLine(log)).toEqual({ n: 3, text: 'ld: error: undefined reference to `fi_getinfo@FABRIC_1.7` in /users/jdoe/app/main.o' });
+  });
+
+  it('suggests the line as written: node names, addresses and the words PID and NID stay', () => {
+    expect(diagnoser.diagnose('osu_bw done\n[nid001234:4242] srun: error: nid001234: task 0: Segmentation fault').suggestion).toEqual({
+      n: 2,
+      text: 'srun: error: nid001234: task 0: Segmentation fault',
+    });
+    expect(mostDistinctiveLine('error: PID file /run/munge.pid not found on NID list at 0x00007fff12345678')!.text).toBe(
+      'error: PID file /run/munge.pid not found on NID list at 0x00007fff12345678',
+    );
   });
 
   it('suggests nothing when no line looks like an error', () => {
@@ -141,5 +161,40 @@ describe('requires', () => {
     expect(d.diagnose("x.c:1:2: error: conflicting types for 'int64_t'").matches).toEqual([]);
     const m = d.diagnose("In file included from fuse_kernel.h:90,\nx.c:1:2: error: conflicting types for 'int64_t'").matches;
     expect(m.map((x) => [x.id, x.score])).toEqual([['needs-header', 9]]);
+  });
+});
+
+describe('a log line counts once per issue', () => {
+  // One line that matches three overlapping signatures of one issue (as a cray-mpich abort line
+  // matches its full regex, its error code and its short form) against a crash with distinct lines.
+  const overlapping: DiagnosableIssue = {
+    id: 'poll',
+    title: 'OFI poll failed',
+    packages: ['cray-mpich'],
+    status: 'open',
+    signatures: [sig({ regex: 'handle_cq_error\\(\\d+\\): OFI poll failed', weight: 8 }), sig({ text: 'PTLTE_NOT_FOUND', weight: 6 }), sig({ text: 'OFI poll failed', weight: 5 })],
+  };
+  const d = compileDiagnoser([curl, overlapping]);
+  const pollLine = 'MPIDI_OFI_handle_cq_error(1062): OFI poll failed (ofi_events.c:1064:MPIDI_OFI_handle_cq_error:Input/output error - PTLTE_NOT_FOUND)';
+
+  it('scores a line by the heaviest signature of the issue it matches, so distinct evidence wins', () => {
+    const { matches } = d.diagnose(`${teardownLog}\n${pollLine}\n${pollLine}`);
+    expect(matches.map((m) => [m.id, m.score])).toEqual([
+      ['curl-teardown', 8 + 6 + 1],
+      ['poll', 8],
+    ]);
+    expect(matches[1]!.evidence.map((e) => e.index)).toEqual([0]);
+    expect(matches[1]!.lines.map((l) => l.n)).toEqual([7, 8]);
+  });
+
+  it('still counts a lighter signature on a line of its own', () => {
+    const m = d.diagnose(`${pollLine}\nnid001234: cxi error PTLTE_NOT_FOUND`).matches[0]!;
+    expect([m.score, m.evidence.map((e) => e.index)]).toEqual([8 + 6, [0, 1]]);
+  });
+
+  it('gives a line matched by signatures of equal weight to the lower index, once', () => {
+    const twins: DiagnosableIssue = { ...curl, id: 'twins', signatures: [sig({ text: 'alpha', weight: 5 }), sig({ text: 'beta', weight: 5 })] };
+    const m = compileDiagnoser([twins]).diagnose('alpha beta').matches[0]!;
+    expect([m.score, m.evidence.map((e) => e.index)]).toEqual([5, [0]]);
   });
 });

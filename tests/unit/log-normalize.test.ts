@@ -23,8 +23,20 @@ describe('normalization rules', () => {
     expect(normalizeLine('osu_bw 1048576 23145.61')).toBe('osu_bw 1048576 23145.61');
   });
 
-  it('turns CRLF and lone CR into LF and removes terminal escapes from the displayed text', () => {
-    expect(toDisplayText('a\r\nb\rc\x1b[0m\x1b]0;title\x07')).toBe('a\nb\nc');
+  it('turns CRLF into LF, keeps a lone CR inside its line as a space and removes terminal escapes', () => {
+    expect(toDisplayText('a\r\nb\rc\x1b[0m\x1b]0;title\x07')).toBe('a\nb c');
+    expect(toDisplayText('10%\r50%\r100% done\r\n')).toBe('10% 50% 100% done\n');
+  });
+
+  it('numbers lines like grep -n: only LF ends a line, whatever CRs the text holds (fuzzed)', () => {
+    const random = prng(7);
+    const alphabet = ['\n', '\r', '\r\n', 'x', ' ', '\x1b[0m'];
+    for (let round = 0; round < 500; round++) {
+      let text = '';
+      for (let i = Math.floor(random() * 60); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)];
+      const newlines = text.split('\n').length;
+      expect(toDisplayText(text).split('\n').length, JSON.stringify(text)).toBe(newlines);
+    }
   });
 
   it('never adds or removes a line, whatever the input (fuzzed)', () => {

@@ -22,6 +22,12 @@ describe('signatures', () => {
     [s({ text: 'one\ntwo' }), /must be one line/],
     [s({ text: 'at 0x00007fff12345678' }), /write it as it reads after normalization: "at 0xADDR"/],
     [s({ text: '[nid001234:12345] fault' }), /"fault"/],
+    [s({ regex: '(?:)' }), /regex matches the empty string, so it would match every line/],
+    [s({ regex: 'x*' }), /matches the empty string/],
+    [s({ regex: 'error|' }), /matches the empty string/],
+    [s({ regex: '\\b' }), /matches the empty string/],
+    [s({ regex: 'killed \\(pid 4242\\)' }), /never matches a normalized log line; .*"killed \(pid PID\)"/],
+    [s({ regex: 'on nid001234' }), /"on NID"/],
   ])('rejects %j', (signature, message) => {
     expect(signatureProblem(signature)).toMatch(message);
   });
@@ -29,6 +35,8 @@ describe('signatures', () => {
   it('accepts text that normalization leaves alone', () => {
     expect(signatureProblem(s({ text: 'cxip_curl_fini' }))).toBeUndefined();
     expect(signatureProblem(s({ regex: 'NET/OFI Unable to register memory' }))).toBeUndefined();
+    expect(signatureProblem(s({ regex: 'a+|b' }))).toBeUndefined();
+    expect(signatureProblem(s({ regex: '^\\s*error:' }))).toBeUndefined();
   });
 
   it('a bad signature fails the knowledge base (and so the site build) naming its file, line and field', () => {
@@ -44,6 +52,8 @@ describe('signatures', () => {
       expect.stringMatching(/^content\/issues\/bad\.yaml:8:16: signatures\.0\.requires\.0: must name another signature of this issue \(0–0, not 0\)/),
       expect.stringMatching(/signatures\.0\.requires\.1: must name another signature/),
     ]);
+    const empty = parseKnowledgeBase([issue("  - text: fine\n  - regex: '(?:)'\n")], [pkg]).errors.map(formatError);
+    expect(empty).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:8:12: signatures\.1\.regex: regex matches the empty string/)]);
     const text = parseKnowledgeBase([issue('  - text: "pid 4242 died"\n')], [pkg]).errors.map(formatError);
     expect(text).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:7:11: signatures\.0\.text: never matches a normalized log line; .*"pid PID died"/)]);
   });
