@@ -1,6 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
-import { SITE_URL } from './src/lib/site.ts';
+import { publicSiteUrl } from './src/lib/site.ts';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
@@ -8,7 +8,7 @@ import { identifierSearch } from './src/integrations/identifier-search.ts';
 import { issueSidebarItems } from './src/lib/sidebar-fs.ts';
 
 export default defineConfig({
-  site: SITE_URL,
+  site: publicSiteUrl(process.env),
   integrations: [
     starlight({
       title: 'uenv internal CXI',

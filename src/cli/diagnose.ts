@@ -8,7 +8,7 @@ import { InputTooLargeError, readCapped, type CliIO, type Command } from './main
 import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
 import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
 import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
-import { SITE_URL } from '../lib/site';
+import { publicSiteUrl } from '../lib/site';
 
 const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N]
 
@@ -100,13 +100,13 @@ function recordsDir(): string {
   return process.env.UENV_KB_CONTENT ?? fileURLToPath(new URL('../../content', import.meta.url));
 }
 
-const absolute = (url: string) => new URL(url, SITE_URL).href;
+const absolute = (url: string) => new URL(url, publicSiteUrl(process.env)).href;
 
 function formatText(diagnosis: Diagnosis, source: string): string {
   if (!diagnosis.matches.length) {
     const lines = [`no known issue matches ${source} (${diagnosis.lineCount} line${diagnosis.lineCount === 1 ? '' : 's'}).`];
     if (diagnosis.suggestion) {
-      lines.push(`Search the site (${SITE_URL}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
+      lines.push(`Search the site (${publicSiteUrl(process.env)}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
     }
     return lines.join('\n');
   }
@@ -146,6 +146,12 @@ export const run: Command = async (args, io) => {
   if (options === 'help') {
     io.out(USAGE);
     return 0;
+  }
+  try {
+    publicSiteUrl(process.env);
+  } catch (err) {
+    io.err(`uenv-kb diagnose: ${(err as Error).message}`);
+    return 2;
   }
   if (options.file === '-' && !args.includes('-') && process.stdin.isTTY) {
     io.err(`uenv-kb diagnose: no log given (pass a file, or pipe one in)\n\n${USAGE}`);

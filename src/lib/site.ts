@@ -2,6 +2,18 @@
 export const SITE_URL = 'https://uenv-cxi-kb.example.org';
 
 /**
+ * Where the site is published (an origin): `UENV_KB_SITE_URL` from the given environment (the build's or the CLI's), else the
+ * placeholder above. The sitemap, canonical links and the CLI's permalinks use it.
+ */
+export function publicSiteUrl(env: Record<string, string | undefined>): string {
+  const value = env.UENV_KB_SITE_URL;
+  if (value === undefined || value === '') return SITE_URL;
+  // An origin only: the site's links are root-relative, so it is served at the root of its host.
+  if (!/^https?:\/\/[^/\s]+\/?$/.test(value)) throw new Error(`UENV_KB_SITE_URL: "${value}" is not an http(s) origin such as https://kb.example.org`);
+  return value.replace(/\/+$/, '');
+}
+
+/**
  * Files and folders of this repository that the site publishes verbatim under /source/<path>, so "see this file"
  * links always resolve, on any mirror of the site, and `curl` works from a login node.
  */

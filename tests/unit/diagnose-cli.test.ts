@@ -41,6 +41,20 @@ describe('uenv-kb diagnose', () => {
     expect(r.out).toContain('line 3: #1  0x0000400017f01234 in cxip_curl_fini ()');
   });
 
+  it('permalinks follow UENV_KB_SITE_URL; a value that is no http(s) origin is bad input, exit 2', async () => {
+    try {
+      process.env.UENV_KB_SITE_URL = 'https://kb.cscs.example/';
+      const r = await cli([file('teardown.log', TEARDOWN)]);
+      expect(r.out).toContain('https://kb.cscs.example/issues/fixture-curl-teardown/');
+      process.env.UENV_KB_SITE_URL = 'https://kb.cscs.example/uenv';
+      const bad = await cli([file('teardown.log', TEARDOWN)]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('UENV_KB_SITE_URL: "https://kb.cscs.example/uenv" is not an http(s) origin');
+    } finally {
+      delete process.env.UENV_KB_SITE_URL;
+    }
+  });
+
   it('--json prints exactly the documented shape', async () => {
     const r = await cli(['--json', '-'], TEARDOWN);
     expect(r.code).toBe(0);
