@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # verify-stack.sh: proves a built stack depends on no OS network library, for every image.
 # Each check prints a summary, writes a JSON report with --json, and exits 0 (pass or skipped),
 # 1 (the stack fails the check) or 2 (bad usage). The steps below are rendered on the site's
@@ -8,9 +9,9 @@ set -euo pipefail
 VS_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 VS_LIB="$(dirname "$VS_SELF")/lib"
 VS_DATA="$(dirname "$VS_SELF")/data"
-# shellcheck source=runbooks/lib/common.sh
+# shellcheck source=lib/common.sh
 source "$VS_LIB/common.sh"
-# shellcheck source=runbooks/lib/verify-common.sh
+# shellcheck source=lib/verify-common.sh
 source "$VS_LIB/verify-common.sh"
 
 # @placeholder <store>: the mounted stack, `--store` (default `/user-environment`; with `--image FILE` the image is mounted there first).
