@@ -100,13 +100,12 @@ function recordsDir(): string {
   return process.env.UENV_KB_CONTENT ?? fileURLToPath(new URL('../../content', import.meta.url));
 }
 
-const absolute = (url: string) => new URL(url, publicSiteUrl(process.env)).href;
-
-function formatText(diagnosis: Diagnosis, source: string): string {
+/** `site` is the public origin (publicSiteUrl); permalinks are root-relative paths under it. */
+function formatText(diagnosis: Diagnosis, source: string, site: string): string {
   if (!diagnosis.matches.length) {
     const lines = [`no known issue matches ${source} (${diagnosis.lineCount} line${diagnosis.lineCount === 1 ? '' : 's'}).`];
     if (diagnosis.suggestion) {
-      lines.push(`Search the site (${publicSiteUrl(process.env)}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
+      lines.push(`Search the site (${site}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
     }
     return lines.join('\n');
   }
@@ -114,7 +113,7 @@ function formatText(diagnosis: Diagnosis, source: string): string {
     .map((m, i) =>
       [
         `${i + 1}. ${m.title}`,
-        `   ${absolute(m.url)}`,
+        `   ${site}${m.url}`,
         `   id ${m.id} · status ${m.status} · packages ${m.packages.join(', ')} · score ${m.score}`,
         ...m.lines.map((l) => `   line ${l.n}: ${l.text}`),
       ].join('\n'),
@@ -122,7 +121,7 @@ function formatText(diagnosis: Diagnosis, source: string): string {
     .join('\n\n');
 }
 
-function formatJson(diagnosis: Diagnosis): string {
+function formatJson(diagnosis: Diagnosis, site: string): string {
   const matches = diagnosis.matches.map(({ id, title, packages, status, score, lines, url }) => ({
     id,
     title,
@@ -130,7 +129,7 @@ function formatJson(diagnosis: Diagnosis): string {
     status,
     score,
     lines,
-    url: absolute(url),
+    url: `${site}${url}`,
   }));
   return JSON.stringify({ matches });
 }
@@ -147,8 +146,9 @@ export const run: Command = async (args, io) => {
     io.out(USAGE);
     return 0;
   }
+  let site: string;
   try {
-    publicSiteUrl(process.env);
+    site = publicSiteUrl(process.env);
   } catch (err) {
     io.err(`uenv-kb diagnose: ${(err as Error).message}`);
     return 2;
@@ -175,7 +175,7 @@ export const run: Command = async (args, io) => {
     return 2;
   }
   const diagnosis = compileDiagnoser(issues).diagnose(text, { top: options.top });
-  io.out(options.json ? formatJson(diagnosis) : formatText(diagnosis, source));
+  io.out(options.json ? formatJson(diagnosis, site) : formatText(diagnosis, source, site));
   if (options.json && !diagnosis.matches.length && diagnosis.suggestion) {
     io.err(`no known issue matches; most distinctive line (${diagnosis.suggestion.n}): ${diagnosis.suggestion.text}`);
   }
