@@ -220,7 +220,7 @@ uk_build_run_step() {
   log="$(uk_build_log_path "$n" "$slug")"
   printf '%s\n' "$slug" >"$state/running"
   # A step that runs again is not done until it finishes again (--only on a finished step).
-  rm -f -- "$(uk_build_stamp_path "$n" "$slug")"
+  if uk_build_is_done "$n" "$slug"; then uk_build_remove "$(uk_build_stamp_path "$n" "$slug")"; fi
   printf '=== %s: step %s/%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$total" "$slug" >>"$log"
   # Not `fn || rc=$?`: bash ignores `set -e` inside anything on the left of `||`.
   set +e
