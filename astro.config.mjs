@@ -14,6 +14,11 @@ export default defineConfig({
       title: 'uenv internal CXI',
       description: 'Knowledge base and runbooks for a self-contained uenv stack that builds the Slingshot network layer from source.',
       lastUpdated: false,
+      favicon: '/favicon.svg',
+      head: [
+        { tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'Known issues (Atom)', href: '/issues.atom' } },
+        { tag: 'link', attrs: { rel: 'alternate', type: 'application/json', title: 'Known issues (JSON)', href: '/issues.json' } },
+      ],
       // Pagefind's own ranking defaults instead of Starlight's (pageLength 0.1): long runbook pages
       // that mention an identifier in passing must not outrank the issue page that is about it.
       pagefind: { ranking: { pageLength: 0.75, termFrequency: 1.0, termSaturation: 1.4, termSimilarity: 1.0 } },
