@@ -1,6 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
-import { publicSiteUrl } from './src/lib/site.ts';
+import { publicSiteUrl, repoEditUrl } from './src/lib/site.ts';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
@@ -15,6 +15,8 @@ export default defineConfig({
       description: 'Knowledge base and runbooks for a self-contained uenv stack that builds the Slingshot network layer from source.',
       lastUpdated: false,
       favicon: '/favicon.svg',
+      // Guide pages get Starlight's edit link when the build is told the repository (records get theirs from EditRecord).
+      ...(repoEditUrl(process.env, '') ? { editLink: { baseUrl: repoEditUrl(process.env, '') } } : {}),
       head: [
         { tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'Known issues (Atom)', href: '/issues.atom' } },
         { tag: 'link', attrs: { rel: 'alternate', type: 'application/json', title: 'Known issues (JSON)', href: '/issues.json' } },
