@@ -45,7 +45,7 @@ export default defineConfig({
           label: 'Known issues',
           items: [
             { label: 'All issues', link: '/issues/' },
-            { label: 'Every issue', collapsed: true, items: issueSidebarItems() },
+            ...issueSidebarItems(),
           ],
         },
       ],
