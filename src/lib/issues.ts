@@ -53,3 +53,9 @@ export function isRecipeFile(file: string): boolean {
 export function stepCommand(step: string): string | undefined {
   return /^`([^`]+)`$/.exec(step.trim())?.[1];
 }
+
+/** One affected range as a reader sees it: the spec, the commit window of a branch build, and the note. */
+export function describeAffectedVersion(v: Issue['affected']['versions'][number]): string {
+  const window = v.built_between ? ` (commits from ${v.built_between[0]}${v.built_between[1] ? ` to ${v.built_between[1]}` : ' on'})` : '';
+  return `${v.spec}${window}${v.note ? `: ${v.note}` : ''}`;
+}

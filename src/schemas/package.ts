@@ -12,8 +12,11 @@ export const packageSchema = z.strictObject({
   summary: z.string().min(1),
   /** Why the stack builds it. Markdown. */
   why: z.string().min(1),
-  /** network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds. */
-  role: z.enum(['network', 'support', 'optional']),
+  /**
+   * network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds;
+   * platform: what the stack is built with or runs under (uenv, Slurm, Spack, stackinator), not in the image.
+   */
+  role: z.enum(['network', 'support', 'optional', 'platform']),
   upstream: z.array(linkSchema).min(1),
 });
 
