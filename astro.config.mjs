@@ -5,7 +5,7 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
 import { identifierSearch } from './src/integrations/identifier-search.ts';
-import { issueSidebarItems } from './src/lib/sidebar-fs.ts';
+import { issueSidebarItems, packageSidebarItems } from './src/lib/sidebar-fs.ts';
 
 export default defineConfig({
   site: publicSiteUrl(process.env),
@@ -28,7 +28,7 @@ export default defineConfig({
         starlightLinksValidator({
           errorOnRelativeLinks: false,
           // Generated pages in src/pages are not Starlight content; the e2e link crawl checks them.
-          exclude: ['/issues/', '/issues/*', '/diagnose/', '/graph/'],
+          exclude: ['/issues/', '/issues/*', '/packages/**', '/diagnose/', '/graph/'],
         }),
       ],
       customCss: ['./src/styles/custom.css'],
@@ -39,7 +39,7 @@ export default defineConfig({
         },
         {
           label: 'Packages',
-          items: [{ autogenerate: { directory: 'packages' } }],
+          items: packageSidebarItems(),
         },
         {
           label: 'Known issues',
