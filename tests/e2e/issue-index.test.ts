@@ -1,15 +1,35 @@
 import { test, expect, type Page } from '@playwright/test';
 import { issueIdsFor, issues, packages } from './records';
 import { ISSUE_STATUSES } from '../../src/schemas/issue';
+import { FIRST_PAGE_ROWS } from '../../src/lib/issue-rows';
+import { sortIssues } from '../../src/lib/issues';
 
 async function visibleIds(page: Page): Promise<string[]> {
   return (await page.locator('[data-issue-row]:visible').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id!))).sort();
 }
 
-test('the index lists every issue', async ({ page }) => {
+test('the index shows the first page, and every issue on request', async ({ page }) => {
   await page.goto('/issues/');
-  expect(await visibleIds(page)).toEqual(issueIdsFor({}));
+  const first = Math.min(FIRST_PAGE_ROWS, issues.length);
+  expect(await visibleIds(page)).toEqual(sortIssues(issues).slice(0, first).map((i) => i.id).sort());
+  if (first < issues.length) {
+    await expect(page.locator('[data-issue-count]')).toHaveText(`Showing the first ${first} of ${issues.length} issues`);
+    await page.getByRole('link', { name: `Show all ${issues.length} issues` }).click();
+  }
   await expect(page.locator('[data-issue-count]')).toHaveText(`${issues.length} of ${issues.length} issues`);
+  expect(await visibleIds(page)).toEqual(issueIdsFor({}));
+  // Rows added by the script look like the rendered ones: a status badge and linked packages.
+  const last = page.locator('[data-issue-row]').last();
+  await expect(last.locator('.status-badge')).toBeVisible();
+  await expect(last.locator('a[href^="/issues/"]')).toHaveCount(1);
+});
+
+test('without script, "show all" leads to every issue grouped by area', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/issues/all/');
+  expect((await page.locator('[data-issue-id]').evaluateAll((li) => li.map((l) => (l as HTMLElement).dataset.issueId!))).sort()).toEqual(issueIdsFor({}));
+  await context.close();
 });
 
 test('filtering by package shows that package\'s issues without a reload', async ({ page }) => {
