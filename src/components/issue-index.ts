@@ -1,7 +1,7 @@
 /**
  * <issue-index>: filters the issue index in place and keeps the filter in the URL. The first page of rows is in the
  * HTML; the rest comes from /issues/rows.json the first time a reader filters or asks for every issue. Rows are
- * built with textContent and attributes only, never HTML strings.
+ * built with textContent and attributes only, never HTML strings. IssueIndex.astro loads this module on first use.
  */
 import { filterToSearch, matchesFilter, parseFilter, parseVersions, type FilterableRow, type IssueFilter } from '../lib/issue-filter';
 import type { IssueRow, IssueRowsDocument } from '../lib/issue-rows';
@@ -21,9 +21,16 @@ class IssueIndex extends HTMLElement {
   connectedCallback() {
     this.#form = this.querySelector('form')!;
     this.#rows = [...this.querySelectorAll<HTMLTableRowElement>('[data-issue-row]')].map((element) => ({ element, data: rowData(element) }));
-    const initial = parseFilter(location.search, this.#knownPackages());
-    for (const name of FIELDS) this.#field(name).value = { area: initial.area, package: initial.package, status: initial.status, q: initial.query, versions: initial.versions }[name] ?? '';
-    if (filterToSearch(initial)) void this.#update(initial);
+    // A shared URL sets the filter; otherwise keep what the reader chose while this module was loading.
+    const fromUrl = parseFilter(location.search, this.#knownPackages());
+    if (filterToSearch(fromUrl)) {
+      for (const name of FIELDS) this.#field(name).value = { area: fromUrl.area, package: fromUrl.package, status: fromUrl.status, q: fromUrl.query, versions: fromUrl.versions }[name] ?? '';
+    }
+    const initial = this.#current();
+    if (filterToSearch(initial)) {
+      history.replaceState(null, '', `${location.pathname}${filterToSearch(initial)}`);
+      void this.#update(initial);
+    }
     const update = () => {
       const filter = this.#current();
       history.replaceState(null, '', `${location.pathname}${filterToSearch(filter)}`);
@@ -32,10 +39,11 @@ class IssueIndex extends HTMLElement {
     this.#form.addEventListener('change', update);
     this.#form.addEventListener('input', update);
     this.#form.addEventListener('submit', (e) => e.preventDefault());
-    this.querySelector('[data-issue-show-all]')?.addEventListener('click', (e) => {
-      e.preventDefault();
-      void this.#update(this.#current());
-    });
+  }
+
+  /** Every issue, filtered as the form says (the page's "show all" link calls this). */
+  showAll() {
+    void this.#update(this.#current());
   }
 
   #field(name: (typeof FIELDS)[number]): HTMLInputElement {

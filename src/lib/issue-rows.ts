@@ -6,7 +6,7 @@
 import type { Issue, IssueStatus } from '../schemas/issue';
 
 /** Rows in the HTML before any script runs. */
-export const FIRST_PAGE_ROWS = 20;
+export const FIRST_PAGE_ROWS = 15;
 
 export interface IssueRow {
   id: string;
