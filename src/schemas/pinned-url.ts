@@ -2,11 +2,12 @@
  * Links into repository code must be pinned: in a `/blob/<ref>/` or `/tree/<ref>/` URL the ref is a
  * 40-hex commit or a release tag, never a branch (`main`, `master`, `develop`, `releases/v5`), whose
  * content moves under the link. A schema cannot ask GitHub which refs are tags, so tags are known by
- * their shape: a version (`v2.0.0`, `v2.23.4-1`, `v1.13.0-aws`) or a dated snapshot (`develop-2025-01-05`).
+ * their shape: a version, optionally after a name (`v2.0.0`, `v2.23.4-1`, `v1.13.0-aws`, `slurm-24-11-5-1`),
+ * or a dated snapshot (`develop-2025-01-05`). A branch named like a version would pass; none of ours is.
  */
 const REPO_CODE_URL = /https?:\/\/(?:github\.com|gitlab\.com)\/[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|tree)\/([^\s/#?)\]"'>`]+)/g;
 const COMMIT = /^[0-9a-f]{40}$/;
-const TAG = /^(?:v?\d+(?:\.\d+)+(?:[-.][\w.-]+)?|[a-z]+-\d{4}-\d{2}-\d{2})$/;
+const TAG = /^(?:[a-z][\w.]*[-_])?v?\d+(?:[._-]\d+)+(?:[-.+][\w.-]+)?$/;
 
 export function isPinnedRef(ref: string): boolean {
   return COMMIT.test(ref) || TAG.test(ref);
