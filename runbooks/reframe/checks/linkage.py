@@ -1,0 +1,66 @@
+"""Linkage checks: the image's libraries resolve inside the store, and a stack program loads one copy of each.
+
+Both wrap runbooks/verify-stack.sh (the audit and the runtime trace), so the rules live in one place:
+runbooks/lib/verify_audit.py and verify_runtime.py, with the allow-list runbooks/data/system-libraries.allow.
+"""
+
+import os
+import sys
+
+import reframe as rfm
+import reframe.utility.sanity as sn
+import reframe.utility.typecheck as typ
+from reframe.core.builtins import run_after, sanity_function, variable
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from stack_checks import VERIFY_STACK, StackRunCheck  # noqa: E402
+
+
+class VerifyStackCheck(StackRunCheck):
+    """Runs one verify-stack.sh check on a compute node and passes when it does."""
+
+    verify = variable(str)
+
+    @run_after('setup')
+    def run_verify_stack(self):
+        self.executable = VERIFY_STACK
+        self.executable_opts = [self.verify] + self.image_args() + ['--json', f'{self.verify}.json'] + self.verify_args()
+        self.postrun_cmds = ['echo "verify-stack.sh exit status: $?"']
+
+    def verify_args(self):
+        return []
+
+    @sanity_function
+    def verify_passed(self):
+        verdict = sn.extractsingle(rf'^{self.verify}: ([A-Z]+): ', self.stdout, 1)
+        return sn.all([
+            sn.assert_eq(verdict, 'PASS', msg=f'verify-stack.sh {self.verify}: {{0}} (the violations are in the output and in {self.verify}.json)'),
+            sn.assert_eq(self.status_line('verify-stack.sh'), 0, msg='verify-stack.sh exited with status {0}'),
+        ])
+
+
+@rfm.simple_test
+class StoreLinkageAudit(VerifyStackCheck):
+    """Every ELF file of the image resolves each library it needs inside the store or on the allow-list (verify-stack.sh audit).
+
+    Covers libfabric, cray-mpich, NCCL and the aws-ofi-nccl plugin with every other file of the image.
+    Fails on a library resolved from the OS and not allowed (the system CUDA, the system libcurl),
+    one that resolves nowhere, and one soname shipped twice."""
+
+    verify = 'audit'
+
+
+@rfm.simple_test
+class SingleLibcurlAtRuntime(VerifyStackCheck):
+    """A stack program run under the loader's trace loads every library once and from the store, and exits cleanly (verify-stack.sh runtime).
+
+    By default it traces the stack's fi_info, which loads the CXI provider: the seed's provider also
+    loaded the OS's libcurl next to the stack's, and crashed at exit. `-S trace_command=PROGRAM ARGS`
+    traces another program of the image."""
+
+    verify = 'runtime'
+    #: The program to trace and its arguments; empty for verify-stack.sh's default (the store's fi_info).
+    trace_command = variable(typ.List[str], value=[])
+
+    def verify_args(self):
+        return ['--'] + self.trace_command if self.trace_command else []
