@@ -46,6 +46,9 @@ class MpiTeardownClean(SlurmMpiPlugin, CleanExit, StackCheck, rfm.RegressionTest
     def exits_cleanly(self):
         ranks = sn.extractall(rf'^mpi_check rank=(\d+) size={self.num_tasks} ', self.stdout, 1)
         return sn.all([
+            # The build ran as a job: where the scheduler cannot report its exit code (squeue), say it here.
+            sn.assert_true(sn.path_exists(os.path.join(self.stagedir, 'mpi_check')),
+                           msg='the build made no mpi_check: see rfm_build.err in the stage directory'),
             self.clean_exit(),
             sn.assert_eq(sn.count_uniq(ranks), self.num_tasks,
                          msg=f'{{0}} task(s) reported one communicator of {self.num_tasks}: check the Slurm MPI plugin'),

@@ -117,14 +117,15 @@ class ReferencedPerformance(rfm.RegressionTestPlugin):
     @run_after('init', always_last=True)
     def load_references(self):
         systems = stack_references.load()
-        self.reference = {}
-        described = []
+        reference, described = {}, []
         for part in rt.runtime().system.partitions:
             system = part.extras.get('performance_references')
             found = stack_references.entry(systems, system, self.reference_name)
             if found is not None:
-                self.reference[part.fullname] = {self.metric: stack_references.reframe_tuple(found)}
+                reference[part.fullname] = {self.metric: stack_references.reframe_tuple(found)}
                 described.append(f'{part.fullname} ({system}): {self.metric} {stack_references.describe(found)}')
+        # One assignment: ReFrame turns the dict into a scoped one, where item assignment means something else.
+        self.reference = reference
         self.describe_references('; '.join(described) or f'none for this system ({self.reference_name}: value recorded, not judged)')
 
     @run_after('setup')
@@ -180,9 +181,9 @@ class CleanExit(rfm.RegressionTestPlugin):
 
     def clean_exit(self):
         return sn.all([
-            sn.assert_eq(self.status_line('srun'), 0, msg='srun exited with status {0}'),
             sn.assert_not_found(r'Segmentation fault|signal \d+|[Cc]ore dumped|Aborted', self.stderr,
                                 msg='a task was killed by a signal (see the job\'s stderr): the teardown crash'),
+            sn.assert_eq(self.status_line('srun'), 0, msg='srun exited with status {0}'),
             sn.assert_eq(sn.extractsingle(r'^core files: (\d+)$', self.stdout, 1, int), 0,
                          msg='{0} core file(s) in the stage directory'),
         ])

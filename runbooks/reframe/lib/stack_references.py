@@ -98,3 +98,13 @@ def describe(entry):
         bounds.append(f"{entry['upper'] * 100:+.0f}%")
     return (f"{entry['value']:g} {entry['unit']} ({' '.join(bounds) or 'no bound'}) at {entry['message_bytes']} B, "
             f"{entry['nodes']} node(s) x {entry['tasks_per_node']} task(s)")
+
+
+if __name__ == '__main__':
+    # Validates the references file (UENV_KB_RFM_REFERENCES or the default): run.sh calls this first.
+    import sys
+    try:
+        load()
+    except ReferenceError as e:
+        print(f'ERROR: {e}', file=sys.stderr)
+        sys.exit(2)
