@@ -52,8 +52,8 @@ class NcclAllReduce(NcclCheck):
     """Eight GPUs on two nodes form one NCCL communicator over Slingshot and all-reduce 1 GiB at the network's bus bandwidth (all_reduce_perf).
 
     Fails when a rank is missing from the communicator, when NCCL_DEBUG shows no cxi provider chosen by
-    aws-ofi-nccl, on wrong results, or below the system's reference (a fraction of it means sockets,
-    not CXI). Skipped where the partition has no GPU."""
+    aws-ofi-nccl, on wrong results, or outside the system's reference. Skipped where the partition
+    has no GPU."""
 
     executable = 'all_reduce_perf'
     reference_name = 'nccl_all_reduce'

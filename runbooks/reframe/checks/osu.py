@@ -50,8 +50,7 @@ class OsuBandwidthHost(OsuCheck):
     """Two nodes exchange host-memory messages at the network's bandwidth through the stack's MPI (osu_bw).
 
     Fails when a task does not finish, when osu_bw prints no result at the reference's message size
-    (4 MiB), or when the bandwidth is below the system's reference: about a fifth of it means the
-    traffic did not take the Slingshot (CXI) path."""
+    (4 MiB), or when the bandwidth is below the system's reference."""
 
     executable = 'osu_bw'
     reference_name = 'osu_bw'

@@ -39,13 +39,16 @@ class StackCheck(rfm.RegressionTestPlugin):
 
     #: What a pass proves: the first paragraph of the class docstring (the site shows it).
     proves = variable(str, value='')
+    #: When it fails and when it is skipped: the rest of the class docstring.
+    details = variable(str, value='')
     #: The line that says how the check judges performance, or that it does not.
     references_text = variable(str, value='none (pass or fail on sanity alone)')
 
     @run_after('init')
     def describe_check(self):
-        doc = inspect.getdoc(type(self)) or ''
-        self.proves = ' '.join(doc.split('\n\n')[0].split())
+        paragraphs = (inspect.getdoc(type(self)) or '').split('\n\n')
+        self.proves = ' '.join(paragraphs[0].split())
+        self.details = ' '.join(' '.join(paragraphs[1:]).split())
         self.descr = f'{self.proves} References: {self.references_text}'
 
     def describe_references(self, text):

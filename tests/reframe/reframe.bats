@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# runbooks/reframe with real ReFrame (the pinned reframe-hpc in .venv-reframe) on a real one-node
+# Slurm on loopback (munge, slurmctld, slurmd on ports 47400-47401), started and stopped by this file.
+# Stand-ins: Debian's MPICH for cray-mpich (srun --mpi=pmi2), gcc-built stores for the image,
+# tests/reframe/fixtures/src/osu_standin.c for osu-micro-benchmarks; no GPU and no CXI NIC here.
+# One ReFrame run in setup_file runs every check on a clean and a faulty image; the tests read its
+# report and log. Set UK_TEST_RFM_SUMMARY to keep that log (tests/reframe/run-suite.sh prints it).
+
+setup_file() {
+  export UK_TEST_ROOT
+  UK_TEST_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+  [ -x "$UK_TEST_ROOT/.venv-reframe/bin/reframe" ] || {
+    echo "no ReFrame in .venv-reframe: run tests/reframe/run-suite.sh (it installs it)" >&2
+    return 1
+  }
+  # shellcheck source=tests/runbooks/lib/slurm.bash
+  source "$UK_TEST_ROOT/tests/runbooks/lib/slurm.bash"
+  # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
+  source "$UK_TEST_ROOT/tests/runbooks/fixtures/verify/stores.bash"
+  # shellcheck source=tests/reframe/fixtures/images.bash
+  source "$BATS_TEST_DIRNAME/fixtures/images.bash"
+  # munged needs every directory above its socket searchable by all: bats' temp dirs are 0700.
+  local dir
+  dir=$(mktemp -d /dev/shm/uenv-kb-reframe.XXXXXX)
+  chmod 0755 "$dir"
+  echo "$dir" >"$BATS_FILE_TMPDIR/dir"
+  uk_slurm_start "$dir/slurm" 47400
+  rf_fixture_clean "$dir/clean"
+  rf_fixture_faulty "$dir/faulty"
+  # The checks' own defaults are for two nodes and the stack's fi_info: this cluster has one node,
+  # and the test stores trace their stack-app.
+  local status=0
+  "$UK_TEST_ROOT/runbooks/reframe/run.sh" --config local --uenv "$dir/clean/store.squashfs,$dir/faulty/store.squashfs" \
+    --output "$dir/run" -- --nocolor -S MpiTeardownClean.num_nodes=1 -S MpiTeardownClean.tasks_per_node=2 \
+    -S SingleLibcurlAtRuntime.trace_command=/user-environment/bin/stack-app >"$dir/run.log" 2>&1 || status=$?
+  echo "$status" >"$dir/run.status"
+  [ -z "${UK_TEST_RFM_SUMMARY:-}" ] || cp "$dir/run.log" "$UK_TEST_RFM_SUMMARY"
+}
+
+teardown_file() {
+  # shellcheck source=tests/runbooks/lib/slurm.bash
+  source "$BATS_TEST_DIRNAME/../runbooks/lib/slurm.bash"
+  local dir
+  dir=$(cat "$BATS_FILE_TMPDIR/dir")
+  UK_SLURM_DIR="$dir/slurm"
+  uk_slurm_stop
+  case "$dir" in /dev/shm/uenv-kb-reframe.*) rm -rf -- "$dir" ;; esac
+}
+
+setup() {
+  load ../runbooks/test_helper
+  DIR=$(cat "$BATS_FILE_TMPDIR/dir")
+  SLURM_CONF="$DIR/slurm/slurm.conf"
+  export SLURM_CONF
+  RUN_SH="$UK_TEST_ROOT/runbooks/reframe/run.sh"
+  REPORT="$DIR/run/report.json"
+  cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# results: "CHECK ENVIRON RESULT" per test case of the report, sorted.
+results() {
+  jq -r '.runs[0].testcases[] | "\(.display_name) \(.environ) \(.result)"' "$1" | LC_ALL=C sort
+}
+
+@test "every check runs on both images: the clean one passes, the faulty one fails exactly its planted faults" {
+  [ "$(cat "$DIR/run.status")" -ne 0 ]
+  expected="CxiFabricDomains clean_network skip
+CxiFabricDomains faulty_network skip
+MpiTeardownClean clean_network pass
+MpiTeardownClean faulty_network fail
+NcclAllReduce clean_network skip
+NcclSendRecv clean_network skip
+NcclTeardownClean clean_network skip
+OsuBandwidthDevice clean_network skip
+OsuBandwidthHost clean_network pass
+OsuLatencyDevice clean_network skip
+OsuLatencyHost clean_network pass
+SingleLibcurlAtRuntime clean_network pass
+SingleLibcurlAtRuntime faulty_network fail
+StoreLinkageAudit clean_network pass
+StoreLinkageAudit faulty_network fail"
+  diff <(echo "$expected") <(results "$REPORT")
+}
+
+@test "each failure names its planted fault: the second libcurl at link time and at run time, the crash at exit" {
+  run cat "$DIR/run.log"
+  uk_test_assert_output_has \
+    "outside-store: /user-environment/lib/libuses-system-curl.so.1 needs libcurl.so.4" \
+    "duplicate-soname-loaded: libcurl.so.4 loaded from 2 files" \
+    "sanity error: a task was killed by a signal (see the job's stderr): the teardown crash" \
+    "srun: error: localhost: tasks 0-1: Segmentation fault"
+  [ "$(jq -r '[.runs[0].testcases[] | select(.result == "fail") | .fail_phase] | unique | join(",")' "$REPORT")" = sanity ]
+}
+
+@test "the GPU and fabric checks are skipped with their reason" {
+  for check in OsuBandwidthDevice OsuLatencyDevice NcclAllReduce NcclSendRecv NcclTeardownClean; do
+    grep -Eq "SKIP \] \( *[0-9]+/15\) $check /[0-9a-f]+ @local-slurm:debug\+clean_network \[no GPU in partition local-slurm:debug \(its configuration declares no gpu device\)\]$" "$DIR/run.log"
+  done
+  grep -Eq "SKIP \] \( *[0-9]+/15\) CxiFabricDomains /[0-9a-f]+ @local-slurm:debug\+clean_network \[no Slingshot \(CXI\) NIC in partition local-slurm:debug \(extras.cxi_nics\)\]$" "$DIR/run.log"
+}
+
+@test "the MPI checks run under srun --mpi=pmi2, and OSU's values are judged against local-slurm's references" {
+  grep -qx 'srun --mpi=pmi2 osu_bw' "$DIR/run/output/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.sh"
+  bw=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuBandwidthHost") | .perfvalues["local-slurm:debug:bandwidth"]' "$REPORT")
+  lat=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuLatencyHost") | .perfvalues["local-slurm:debug:latency"]' "$REPORT")
+  # [value, reference, lower, upper, unit, result], the reference from performance-references.json.
+  [ "$(jq -c '.[1:]' <<<"$bw")" = '[10,-0.5,null,"MB/s","pass"]' ]
+  [ "$(jq -c '.[1:]' <<<"$lat")" = '[1000,null,1,"us","pass"]' ]
+  [ "$(jq '.[0] > 5' <<<"$bw")" = true ]
+  # ReFrame's performance log, one line per run, kept as data.
+  grep -q '|OsuBandwidthHost|local-slurm:debug|clean_network|bandwidth=' "$DIR/run/perflogs/local-slurm/debug/OsuBandwidthHost.log"
+}
+
+@test "a references file asking more than the network gives fails OsuBandwidthHost in its performance stage" {
+  jq '.systems["local-slurm"].checks.osu_bw.value = 1e9' "$UK_TEST_ROOT/runbooks/data/performance-references.json" >forced.json
+  run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --references forced.json --output "$PWD/forced" -- --nocolor -n '^OsuBandwidthHost$'
+  [ "$status" -ne 0 ]
+  [ "$(results forced/report.json)" = "OsuBandwidthHost clean_network fail" ]
+  [ "$(jq -r '.runs[0].testcases[0].fail_phase' forced/report.json)" = performance ]
+  uk_test_assert_output_has "bandwidth 1e+09 MB/s (-50%)" "Reason: performance error: failed to meet reference(s): bandwidth=" "Ran 1/1 test case(s)"
+}
+
+@test "reframe --list with the Alps configuration lists every check with the references of performance-references.json" {
+  mkdir -p image/meta/extra
+  cp "$UK_TEST_ROOT/content/recipe/extra/reframe.yaml" image/meta/extra/
+  cp "$DIR/clean/store.squashfs" image/store.squashfs
+  run "$RUN_SH" --list --config alps --system daint --uenv image/store.squashfs -- --nocolor
+  uk_test_assert_status 0
+  uk_test_assert_output_has "Found 11 check(s)"
+  for check in CxiFabricDomains StoreLinkageAudit SingleLibcurlAtRuntime MpiTeardownClean NcclTeardownClean; do
+    uk_test_assert_output_has "- $check /"
+  done
+  refs="$UK_TEST_ROOT/runbooks/data/performance-references.json"
+  for pair in OsuBandwidthHost:osu_bw OsuLatencyHost:osu_latency OsuBandwidthDevice:osu_bw_device \
+    OsuLatencyDevice:osu_latency_device NcclAllReduce:nccl_all_reduce NcclSendRecv:nccl_sendrecv; do
+    figure=$(jq -r --arg k "${pair#*:}" '.systems["alps-gh200"].checks[$k] | "\(.value) \(.unit)"' "$refs")
+    line=$(grep -A3 -- "^- ${pair%%:*} /" <<<"$output" | grep 'description:')
+    [[ "$line" == *"References: daint:normal (alps-gh200): "*" $figure ("* ]] || { echo "no $figure in: $line" >&2; return 1; }
+  done
+}
+
+@test "runbooks/reframe/checks.json is what the checks say (regenerate: runbooks/reframe/describe.sh)" {
+  run "$UK_TEST_ROOT/runbooks/reframe/describe.sh" --check
+  uk_test_assert_status 0
+}
+
+@test "run.sh refuses bad input with exit 2 and names it" {
+  mkdir -p out
+  run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --output out
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--output $PWD/out: already exists"
+  cp "$DIR/clean/store.squashfs" lonely.squashfs
+  run "$RUN_SH" --config local --uenv lonely.squashfs
+  uk_test_assert_status 2
+  uk_test_assert_output_has "no meta/extra/reframe.yaml beside it"
+  run "$RUN_SH" --config nowhere --list
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--config nowhere: not alps, local or a file"
+  jq 'del(.systems["alps-gh200"].checks.osu_bw.lower)' "$UK_TEST_ROOT/runbooks/data/performance-references.json" >bad.json
+  run "$RUN_SH" --config local --list --references bad.json
+  uk_test_assert_status 2
+  uk_test_assert_output_has "systems.alps-gh200.checks.osu_bw.lower: missing (null for no bound)"
+  [ ! -e reframe-run-* ]
+}
