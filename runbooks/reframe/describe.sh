@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # describe.sh: writes runbooks/reframe/checks.json, the catalogue of the checks the site's Verify
 # page shows, from ReFrame's own description of them (reframe --describe with the Alps configuration
 # and the recipe's extra/reframe.yaml); --check compares instead and fails when it is out of date.
@@ -10,7 +11,7 @@ RF_REPO="$(cd "$RF_DIR/../.." && pwd)"
 source "$RF_DIR/../lib/common.sh"
 UK_PROG=describe.sh
 
-mode=write
+mode="write"
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;

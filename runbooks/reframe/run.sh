@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # run.sh: runs the stack's ReFrame checks (runbooks/reframe/checks) on an image, with the site
 # configuration of this directory, into a new output directory; installs ReFrame first if asked.
 set -euo pipefail
@@ -29,6 +30,9 @@ Where:
   --output DIR           a new directory for stage, output, performance logs and reports
                          (default ./reframe-run-DATE-TIME); an existing DIR is refused
   --references FILE      another references file of the same shape (UENV_KB_RFM_REFERENCES)
+  --label TEXT           the stack version the results are filed under (default: the name of the
+                         first image's directory); OUTPUT/results.json is what the site shows,
+                         once copied to content/performance/
 What:
   --list                 list the checks and their references (reframe -L), run nothing
   -- REFRAME-ARGS        more ReFrame options, e.g. -n OsuBandwidthHost or -S trace_command=PROGRAM
@@ -46,7 +50,7 @@ EOF
 # rf_parse_args <args...>: options into RF_* globals.
 rf_parse_args() {
   RF_UENV=() RF_VIEW="" RF_CONFIG=alps RF_SYSTEM="" RF_ACCOUNT="" RF_OUTPUT="" RF_REFERENCES=""
-  RF_LIST="" RF_VENV="$RF_REPO/.venv-reframe" RF_INSTALL="" RF_PYTHON=python3 RF_EXTRA=()
+  RF_LABEL="" RF_LIST="" RF_VENV="$RF_REPO/.venv-reframe" RF_INSTALL="" RF_PYTHON=python3 RF_EXTRA=()
   while [ $# -gt 0 ]; do
     case "$1" in
       -h | --help) rf_usage; exit 0 ;;
@@ -59,6 +63,7 @@ rf_parse_args() {
       --account) uk_need_value "$1" $#; RF_ACCOUNT=$2; shift ;;
       --output) uk_need_value "$1" $#; RF_OUTPUT=$(uk_abspath "$2"); shift ;;
       --references) uk_need_value "$1" $#; RF_REFERENCES=$(uk_abspath "$2"); shift ;;
+      --label) uk_need_value "$1" $#; RF_LABEL=$2; shift ;;
       --list) RF_LIST=1 ;;
       --venv) uk_need_value "$1" $#; RF_VENV=$(uk_abspath "$2"); shift ;;
       --install) RF_INSTALL=1 ;;
@@ -136,12 +141,17 @@ rf_main() {
   [ -z "$RF_REFERENCES" ] || export UENV_KB_RFM_REFERENCES="$RF_REFERENCES"
   "$RF_VENV/bin/python" "$RF_DIR/lib/stack_references.py" || uk_usage_error "the references file is not valid (above)"
   rf_reframe_args
-  if [ -z "$RF_LIST" ]; then
-    mkdir -p "$RF_OUTPUT"
-    cd "$RF_OUTPUT"
-    uk_log "output, performance logs and report.json in $RF_OUTPUT"
+  [ -z "$RF_LIST" ] || exec "$RF_VENV/bin/reframe" "${RF_ARGS[@]}"
+  mkdir -p "$RF_OUTPUT"
+  cd "$RF_OUTPUT"
+  uk_log "output, performance logs and report.json in $RF_OUTPUT"
+  local status=0 label=${RF_LABEL:-$(basename "$(dirname "${RF_UENV_ABS[0]%%@*}")")}
+  "$RF_VENV/bin/reframe" "${RF_ARGS[@]}" || status=$?
+  if [ -f report.json ]; then
+    "$RF_VENV/bin/python" "$RF_DIR/lib/results.py" report.json "$label" >results.json &&
+      uk_log "performance results of '$label' in $RF_OUTPUT/results.json (copy it to content/performance/ to show it on the site)"
   fi
-  exec "$RF_VENV/bin/reframe" "${RF_ARGS[@]}"
+  return "$status"
 }
 
 [ -n "${RF_NOOP:-}" ] || rf_main "$@"

@@ -109,6 +109,9 @@ StoreLinkageAudit faulty_network fail"
   [ "$(jq '.[0] > 5' <<<"$bw")" = true ]
   # ReFrame's performance log, one line per run, kept as data.
   grep -q '|OsuBandwidthHost|local-slurm:debug|clean_network|bandwidth=' "$DIR/run/perflogs/local-slurm/debug/OsuBandwidthHost.log"
+  # The results as the site reads them (content/performance/), filed under the image's directory name.
+  [ "$(jq -c '[.version, .label, [.results[] | [.check, .result, .metrics[0].name, .metrics[0].reference]]]' "$DIR/run/results.json")" \
+    = '[1,"clean",[["OsuBandwidthHost","pass","bandwidth",10],["OsuLatencyHost","pass","latency",1000]]]' ]
 }
 
 @test "a references file asking more than the network gives fails OsuBandwidthHost in its performance stage" {
