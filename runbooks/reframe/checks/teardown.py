@@ -33,6 +33,8 @@ class MpiTeardownClean(SlurmMpiPlugin, CleanExit, StackCheck, rfm.RegressionTest
     build_system = 'SingleSource'
     build_locally = False
     executable = './mpi_check'
+    # Host buffers only: set explicitly, so cray-mpich's GPU support does not depend on the caller's environment.
+    env_vars = {'MPICH_GPU_SUPPORT_ENABLED': '0'}
     #: Nodes and tasks per node (a one-node cluster: -S num_nodes=1 -S tasks_per_node=2).
     num_nodes = variable(int, value=2)
     tasks_per_node = variable(int, value=1)
