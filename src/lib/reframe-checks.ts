@@ -49,16 +49,31 @@ export function referenceBounds(ref: Pick<ReframeReference, 'value' | 'unit' | '
   return `${ref.value} ${ref.unit}, recorded only (no bound)`;
 }
 
-/** "2 nodes × 4 tasks, 1 GiB messages". */
+/** "2 nodes × 4 tasks, 1 GiB messages" (no message size where the benchmark has none). */
 export function referenceShape(ref: Pick<ReframeReference, 'nodes' | 'tasks_per_node' | 'message_bytes'>): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(ref.nodes, 'node')} × ${plural(ref.tasks_per_node, 'task')}, ${bytesText(ref.message_bytes)} messages`;
+  const shape = `${plural(ref.nodes, 'node')} × ${plural(ref.tasks_per_node, 'task')}`;
+  return ref.message_bytes === null ? shape : `${shape}, ${bytesText(ref.message_bytes)} messages`;
 }
 
-/** A pinned GitHub link as "owner/repo@commit file#lines"; any other source as it is. */
+/** A pinned GitHub link as "owner/repo@commit file#lines"; any other URL as it is. */
 export function sourceLabel(url: string): string {
   const m = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\/([0-9a-f]{7})[0-9a-f]*\/(?:.*\/)?([^/#]+)(#.*)?$/.exec(url);
   return m ? `${m[1]}@${m[2]} ${m[3]}${m[4] ?? ''}` : url;
+}
+
+export interface SourceLink {
+  /** Absent for a source that is not a URL (a repository path). */
+  href?: string;
+  label: string;
+}
+
+/** The links of a reference's source: "URL#L1-L2 and #L5-L9" is two links into the same file. */
+export function sourceLinks(source: string): SourceLink[] {
+  const [first = '', ...more] = source.split(/\s+and\s+/);
+  if (!/^https?:\/\//.test(first)) return [{ label: source }];
+  const base = first.replace(/#.*$/, '');
+  return [first, ...more.map((anchor) => (anchor.startsWith('#') ? base + anchor : anchor))].map((href) => ({ href, label: sourceLabel(href) }));
 }
 
 /** The page of a check's performance results. */

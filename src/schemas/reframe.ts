@@ -11,12 +11,14 @@ export const reframeReferenceSchema = z.strictObject({
   check: z.string(),
   nodes: z.number().int().positive(),
   tasks_per_node: z.number().int().positive(),
-  message_bytes: z.number().int().positive(),
+  /** null where the benchmark has no message size. */
+  message_bytes: z.number().int().positive().nullable(),
   value: z.number().positive(),
   unit: z.string(),
   /** ReFrame's bounds: fractions of value, null for no bound. */
   lower: z.number().nullable(),
   upper: z.number().nullable(),
+  /** A pinned URL, with "and #L…" for more lines of the same file; or a repository path (test-only systems). */
   source: z.string(),
 });
 

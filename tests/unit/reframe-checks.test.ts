@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesText, parseCatalogue, parseRuns, performanceUrl, referenceBounds, referenceShape, resultsOf, sourceLabel } from '../../src/lib/reframe-checks';
+import { bytesText, parseCatalogue, parseRuns, performanceUrl, referenceBounds, referenceShape, resultsOf, sourceLabel, sourceLinks } from '../../src/lib/reframe-checks';
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const catalogue = parseCatalogue(readJson('runbooks/reframe/checks.json'));
@@ -50,7 +50,14 @@ describe('reference wording', () => {
     expect(sourceLabel('https://github.com/eth-cscs/cscs-reframe-tests/blob/2f813557625e1294b277a698338f82f398bea7b8/checks/microbenchmarks/mpi/osu/osu_run.py#L75-L80')).toBe(
       'eth-cscs/cscs-reframe-tests@2f81355 osu_run.py#L75-L80',
     );
-    expect(sourceLabel('tests/reframe/reframe.bats')).toBe('tests/reframe/reframe.bats');
+    expect(sourceLinks('https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L1-L2 and #L9-L12')).toEqual([
+      { href: 'https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L1-L2', label: 'o/r@2f81355 b.py#L1-L2' },
+      { href: 'https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L9-L12', label: 'o/r@2f81355 b.py#L9-L12' },
+    ]);
+    expect(sourceLinks('tests/reframe/reframe.bats')).toEqual([{ label: 'tests/reframe/reframe.bats' }]);
+  });
+  it('leaves the message size out where a benchmark has none', () => {
+    expect(referenceShape({ nodes: 1, tasks_per_node: 1, message_bytes: null })).toBe('1 node × 1 task');
   });
 });
 

@@ -63,14 +63,13 @@ class OsuBandwidthHost(OsuCheck):
 
 @rfm.simple_test
 class OsuLatencyHost(OsuCheck):
-    """Two nodes exchange small host-memory messages within the network's latency through the stack's MPI (osu_latency).
+    """Two nodes exchange host-memory messages within the network's latency through the stack's MPI (osu_latency).
 
     Fails when a task does not finish, when osu_latency prints no result at the reference's message
-    size (256 B), or when the latency is above the system's reference."""
+    size (4 MiB), or when the latency is above the system's reference."""
 
     executable = 'osu_latency'
     reference_name = 'osu_latency'
-    message_bytes = 256
     metric = 'latency'
 
     @performance_function('us')
@@ -89,7 +88,7 @@ class OsuBandwidthDevice(DeviceBuffers, OsuBandwidthHost):
 
 @rfm.simple_test
 class OsuLatencyDevice(DeviceBuffers, OsuLatencyHost):
-    """Two nodes exchange small GPU-memory messages within the network's latency through the stack's MPI with GPU support (osu_latency -d cuda D D).
+    """Two nodes exchange GPU-memory messages within the network's latency through the stack's MPI with GPU support (osu_latency -d cuda D D).
 
     Skipped where the partition has no GPU."""
 

@@ -142,7 +142,7 @@ class ReferencedPerformance(rfm.RegressionTestPlugin):
             self.num_tasks_per_node = self.default_tasks_per_node
             self.num_tasks = self.default_nodes * self.default_tasks_per_node
         else:
-            self.message_bytes = found['message_bytes']
+            self.message_bytes = found['message_bytes'] or self.message_bytes
             self.num_tasks_per_node = found['tasks_per_node']
             self.num_tasks = found['nodes'] * found['tasks_per_node']
 

@@ -2,8 +2,10 @@
 
 One data file serves the runbooks and the ReFrame checks. Its shape (version 1):
   {"version": 1, "systems": {SYSTEM: {"description": TEXT, "checks": {CHECK: ENTRY}}}}
-  ENTRY: nodes, tasks_per_node, message_bytes (integers > 0), value (number), unit (text),
-         lower, upper (fractions of value, or null for no bound; ReFrame's convention), source (text).
+  ENTRY: nodes, tasks_per_node (integers > 0), message_bytes (integer > 0, or null where the benchmark
+         has no message size), value (number), unit (text), lower, upper (fractions of value, or null
+         for no bound; ReFrame's convention), source (text: a pinned URL, "and #L…" for more lines).
+Other top-level keys (e.g. "about") are allowed.
 A ReFrame partition names its SYSTEM in extras['performance_references'] (runbooks/reframe/config/).
 UENV_KB_RFM_REFERENCES names another file of the same shape (the tests use it to force a failure).
 Standard library only, so the site's generator and the checks read it the same way.
@@ -16,6 +18,7 @@ REFERENCES_ENV = 'UENV_KB_RFM_REFERENCES'
 DEFAULT_FILE = os.path.normpath(
     os.path.join(os.path.dirname(__file__), '..', '..', 'data', 'performance-references.json'))
 _INT_FIELDS = ('nodes', 'tasks_per_node', 'message_bytes')
+_NULLABLE_FIELDS = ('message_bytes',)
 
 
 class ReferenceError(Exception):
@@ -35,6 +38,8 @@ def _check_entry(where, entry):
         raise ReferenceError(f'{where}: must be an object')
     for field in _INT_FIELDS:
         v = entry.get(field)
+        if v is None and field in _NULLABLE_FIELDS and field in entry:
+            continue
         if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
             raise ReferenceError(f'{where}.{field}: must be a positive integer, got {v!r}')
     if not _is_number(entry.get('value')) or entry['value'] <= 0:
@@ -90,13 +95,14 @@ def reframe_tuple(entry):
 
 
 def describe(entry):
-    """One line for people: 'osu_bw >= 20400 MB/s at 4194304 B, 2x1 (24000 MB/s -15%)'."""
+    """One line for people: '24000 MB/s (-15%) at 4194304 B, 2 node(s) x 1 task(s)'."""
     bounds = []
     if entry['lower'] is not None:
         bounds.append(f"{entry['lower'] * 100:+.0f}%")
     if entry['upper'] is not None:
         bounds.append(f"{entry['upper'] * 100:+.0f}%")
-    return (f"{entry['value']:g} {entry['unit']} ({' '.join(bounds) or 'no bound'}) at {entry['message_bytes']} B, "
+    size = f" at {entry['message_bytes']} B" if entry['message_bytes'] else ''
+    return (f"{entry['value']:g} {entry['unit']} ({' '.join(bounds) or 'no bound'}){size}, "
             f"{entry['nodes']} node(s) x {entry['tasks_per_node']} task(s)")
 
 
