@@ -29,7 +29,7 @@ mkdir -p "$work/recipe/meta/extra"
 cp "$RF_REPO/content/recipe/extra/reframe.yaml" "$work/recipe/meta/extra/reframe.yaml"
 (
   cd "$work"
-  CSCS_RFM_UENV="$work/recipe/store.squashfs" UENV_KB_RFM_REFERENCES="" \
+  CSCS_RFM_UENV="$work/recipe/store.squashfs" UENV_KB_RFM_REFERENCES="" UENV_KB_RFM_LOG=/dev/null \
     "$venv/bin/reframe" -C "$RF_DIR/config/alps.py" --system daint -c "$RF_DIR/checks" -R --describe >describe.json
 ) || uk_die "reframe --describe failed"
 "$venv/bin/python" "$RF_DIR/lib/checks_catalog.py" "$work/describe.json" "$RF_REPO" >"$work/checks.json"

@@ -141,9 +141,13 @@ rf_main() {
   [ -z "$RF_REFERENCES" ] || export UENV_KB_RFM_REFERENCES="$RF_REFERENCES"
   "$RF_VENV/bin/python" "$RF_DIR/lib/stack_references.py" || uk_usage_error "the references file is not valid (above)"
   rf_reframe_args
-  [ -z "$RF_LIST" ] || exec "$RF_VENV/bin/reframe" "${RF_ARGS[@]}"
+  # ReFrame's own log goes to the run's new directory, and nowhere for a listing: never over a file of the caller's.
+  if [ -n "$RF_LIST" ]; then
+    UENV_KB_RFM_LOG=/dev/null exec "$RF_VENV/bin/reframe" "${RF_ARGS[@]}"
+  fi
   mkdir -p "$RF_OUTPUT"
   cd "$RF_OUTPUT"
+  export UENV_KB_RFM_LOG="$RF_OUTPUT/reframe.log"
   uk_log "output, performance logs and report.json in $RF_OUTPUT"
   local status=0 label=${RF_LABEL:-$(basename "$(dirname "${RF_UENV_ABS[0]%%@*}")")}
   "$RF_VENV/bin/reframe" "${RF_ARGS[@]}" || status=$?

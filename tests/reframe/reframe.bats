@@ -127,8 +127,10 @@ StoreLinkageAudit faulty_network fail"
   mkdir -p image/meta/extra
   cp "$UK_TEST_ROOT/content/recipe/extra/reframe.yaml" image/meta/extra/
   cp "$DIR/clean/store.squashfs" image/store.squashfs
+  echo "the user's own file" >reframe.log
   run "$RUN_SH" --list --config alps --system daint --uenv image/store.squashfs -- --nocolor
   uk_test_assert_status 0
+  [ "$(cat reframe.log)" = "the user's own file" ]
   uk_test_assert_output_has "Found 11 check(s)"
   for check in CxiFabricDomains StoreLinkageAudit SingleLibcurlAtRuntime MpiTeardownClean NcclTeardownClean; do
     uk_test_assert_output_has "- $check /"

@@ -94,10 +94,15 @@ def uenv_resources():
             {'name': 'uenv_views', 'options': ['--view={views}']}]
 
 
+LOG_ENV = 'UENV_KB_RFM_LOG'
+
+
 def logging_config():
-    """ReFrame's own log, and one performance log per check under the --perflogdir (run.sh: results/)."""
+    """ReFrame's own log (UENV_KB_RFM_LOG, default ./reframe.log; run.sh puts it in the run's new directory,
+    or /dev/null for --list, so no file of the caller's is overwritten), and one performance log per check
+    under --perflogdir."""
     return [{
-        'handlers': [{'type': 'file', 'name': 'reframe.log', 'level': 'debug2', 'append': False}],
+        'handlers': [{'type': 'file', 'name': os.environ.get(LOG_ENV) or 'reframe.log', 'level': 'debug2', 'append': False}],
         'handlers_perflog': [{
             'type': 'filelog',
             'prefix': '%(check_system)s/%(check_partition)s',
