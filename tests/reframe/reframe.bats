@@ -88,7 +88,11 @@ StoreLinkageAudit faulty_network fail"
     "outside-store: /user-environment/lib/libuses-system-curl.so.1 needs libcurl.so.4" \
     "duplicate-soname-loaded: libcurl.so.4 loaded from 2 files" \
     "sanity error: a task was killed by a signal (see the job's stderr): the teardown crash" \
-    "srun: error: localhost: tasks 0-1: Segmentation fault"
+    "srun: error: localhost: tasks 0-1: Segmentation fault" \
+    "sanity error: verify-stack.sh audit exited with status 1 (1: the stack fails the check, 2: bad usage)"
+  # The runbook's own report is kept beside the job's output, for a pass too.
+  [ "$(jq -r .status "$DIR/run/output/local-slurm/debug/clean_network/StoreLinkageAudit/audit.json")" = pass ]
+  [ "$(jq -r '.violations[0].kind' "$DIR/run/stage/local-slurm/debug/faulty_network/SingleLibcurlAtRuntime/runtime.json")" = outside-store ]
   [ "$(jq -r '[.runs[0].testcases[] | select(.result == "fail") | .fail_phase] | unique | join(",")' "$REPORT")" = sanity ]
 }
 

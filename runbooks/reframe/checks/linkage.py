@@ -26,17 +26,18 @@ class VerifyStackCheck(StackRunCheck):
         self.executable = VERIFY_STACK
         self.executable_opts = [self.verify] + self.image_args() + ['--json', f'{self.verify}.json'] + self.verify_args()
         self.postrun_cmds = ['echo "verify-stack.sh exit status: $?"']
+        self.keep_files = [f'{self.verify}.json']
 
     def verify_args(self):
         return []
 
+    # verify-stack.sh's exit status is its verdict (0 pass or skipped, 1 the stack fails, 2 bad usage);
+    # its findings are in the job's output and in the JSON report kept beside it.
     @sanity_function
     def verify_passed(self):
-        verdict = sn.extractsingle(rf'^{self.verify}: ([A-Z]+): ', self.stdout, 1)
-        return sn.all([
-            sn.assert_eq(verdict, 'PASS', msg=f'verify-stack.sh {self.verify}: {{0}} (the violations are in the output and in {self.verify}.json)'),
-            sn.assert_eq(self.status_line('verify-stack.sh'), 0, msg='verify-stack.sh exited with status {0}'),
-        ])
+        return sn.assert_eq(self.status_line('verify-stack.sh'), 0,
+                            msg=f'verify-stack.sh {self.verify} exited with status {{0}} (1: the stack fails the check, '
+                                f'2: bad usage); its findings are in the output and in {self.verify}.json')
 
 
 @rfm.simple_test

@@ -97,7 +97,7 @@ class SlurmMpiPlugin(rfm.RegressionTestPlugin):
 
     @run_after('setup')
     def set_mpi_plugin(self):
-        if type(self.job.launcher).__name__ == 'SrunLauncher':
+        if self.job.launcher.registered_name == 'srun':
             self.job.launcher.options += [f'--mpi={mpi_plugin(self.current_environ.features)}']
 
 
