@@ -35,6 +35,7 @@ Where:
                          once copied to content/performance/
 What:
   --list                 list the checks and their references (reframe -L), run nothing
+  --dry-run              write every job script into OUTPUT/stage without submitting (reframe --dry-run)
   -- REFRAME-ARGS        more ReFrame options, e.g. -n OsuBandwidthHost or -S trace_command=PROGRAM
 ReFrame:
   --venv DIR             the virtual environment with ReFrame (default $RF_REPO/.venv-reframe)
@@ -50,7 +51,7 @@ EOF
 # rf_parse_args <args...>: options into RF_* globals.
 rf_parse_args() {
   RF_UENV=() RF_VIEW="" RF_CONFIG=alps RF_SYSTEM="" RF_ACCOUNT="" RF_OUTPUT="" RF_REFERENCES=""
-  RF_LABEL="" RF_LIST="" RF_VENV="$RF_REPO/.venv-reframe" RF_INSTALL="" RF_PYTHON=python3 RF_EXTRA=()
+  RF_LABEL="" RF_LIST="" RF_DRY_RUN="" RF_VENV="$RF_REPO/.venv-reframe" RF_INSTALL="" RF_PYTHON=python3 RF_EXTRA=()
   while [ $# -gt 0 ]; do
     case "$1" in
       -h | --help) rf_usage; exit 0 ;;
@@ -65,6 +66,7 @@ rf_parse_args() {
       --references) uk_need_value "$1" $#; RF_REFERENCES=$(uk_abspath "$2"); shift ;;
       --label) uk_need_value "$1" $#; RF_LABEL=$2; shift ;;
       --list) RF_LIST=1 ;;
+      --dry-run) RF_DRY_RUN=1 ;;
       --venv) uk_need_value "$1" $#; RF_VENV=$(uk_abspath "$2"); shift ;;
       --install) RF_INSTALL=1 ;;
       --python) uk_need_value "$1" $#; RF_PYTHON=$2; shift ;;
@@ -119,7 +121,8 @@ rf_reframe_args() {
   if [ -n "$RF_LIST" ]; then
     RF_ARGS+=(-L)
   else
-    RF_ARGS+=(--prefix "$RF_OUTPUT" --perflogdir "$RF_OUTPUT/perflogs" --report-file "$RF_OUTPUT/report.json" -r)
+    RF_ARGS+=(--prefix "$RF_OUTPUT" --perflogdir "$RF_OUTPUT/perflogs" --report-file "$RF_OUTPUT/report.json")
+    if [ -n "$RF_DRY_RUN" ]; then RF_ARGS+=(--dry-run); else RF_ARGS+=(-r); fi
   fi
   RF_ARGS+=("${RF_EXTRA[@]}")
 }
@@ -151,7 +154,7 @@ rf_main() {
   uk_log "output, performance logs and report.json in $RF_OUTPUT"
   local status=0 label=${RF_LABEL:-$(basename "$(dirname "${RF_UENV_ABS[0]%%@*}")")}
   "$RF_VENV/bin/reframe" "${RF_ARGS[@]}" || status=$?
-  if [ -f report.json ]; then
+  if [ -f report.json ] && [ -z "$RF_DRY_RUN" ]; then
     "$RF_VENV/bin/python" "$RF_DIR/lib/results.py" report.json "$label" >results.json &&
       uk_log "performance results of '$label' in $RF_OUTPUT/results.json (copy it to content/performance/ to show it on the site)"
   fi

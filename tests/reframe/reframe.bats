@@ -148,6 +148,30 @@ StoreLinkageAudit faulty_network fail"
   done
 }
 
+@test "with the Alps configuration every job gets the image and view from the uenv Slurm plugin and srun --mpi=cray_shasta (ReFrame's dry run)" {
+  mkdir -p image/meta/extra
+  cp "$UK_TEST_ROOT/content/recipe/extra/reframe.yaml" image/meta/extra/
+  cp "$DIR/clean/store.squashfs" image/store.squashfs
+  run "$RUN_SH" --dry-run --system daint:normal --account acct --view ml --uenv image/store.squashfs@/user-tools --output "$PWD/dry" -- --nocolor
+  uk_test_assert_status 0
+  uk_test_assert_output_has "Ran 11/11 test case(s)"
+  stage=dry/stage/daint/normal/image_network
+  for check in OsuBandwidthHost OsuLatencyDevice NcclAllReduce NcclSendRecv MpiTeardownClean NcclTeardownClean StoreLinkageAudit; do
+    grep -qx "#SBATCH --uenv=$PWD/image/store.squashfs:/user-tools" "$stage/$check/rfm_job.sh"
+    grep -qx '#SBATCH --view=ml' "$stage/$check/rfm_job.sh"
+    grep -qx '#SBATCH --account=acct' "$stage/$check/rfm_job.sh"
+  done
+  grep -qx 'srun --mpi=cray_shasta osu_bw' "$stage/OsuBandwidthHost/rfm_job.sh"
+  grep -qx 'srun --mpi=cray_shasta osu_latency -d cuda D D' "$stage/OsuLatencyDevice/rfm_job.sh"
+  grep -qx 'export MPICH_GPU_SUPPORT_ENABLED=1' "$stage/OsuLatencyDevice/rfm_job.sh"
+  grep -qx 'srun --mpi=cray_shasta all_reduce_perf -b 1073741824 -e 1073741824 -g 1' "$stage/NcclAllReduce/rfm_job.sh"
+  grep -qx "export NCCL_NET='AWS Libfabric'" "$stage/NcclAllReduce/rfm_job.sh"
+  grep -qx '#SBATCH --ntasks-per-node=4' "$stage/NcclSendRecv/rfm_job.sh"
+  grep -qx '#SBATCH --uenv='"$PWD"'/image/store.squashfs:/user-tools' "$stage/MpiTeardownClean/rfm_build.sh"
+  # On a uenv partition the job has the image mounted: the runbook reads the store, it does not mount it.
+  grep -qx "srun $UK_TEST_ROOT/runbooks/verify-stack.sh audit --store /user-tools --json audit.json" "$stage/StoreLinkageAudit/rfm_job.sh"
+}
+
 @test "runbooks/reframe/checks.json is what the checks say (regenerate: runbooks/reframe/describe.sh)" {
   run "$UK_TEST_ROOT/runbooks/reframe/describe.sh" --check
   uk_test_assert_status 0
