@@ -105,6 +105,7 @@ StoreLinkageAudit faulty_network fail"
 
 @test "the MPI checks run under srun --mpi=pmi2, and OSU's values are judged against local-slurm's references" {
   grep -qx 'srun --mpi=pmi2 osu_bw' "$DIR/run/output/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.sh"
+  grep -Eqx "# uenv-kb stand-in, called as: (/.*/)?osu_bw" "$DIR/run/output/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.out"
   bw=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuBandwidthHost") | .perfvalues["local-slurm:debug:bandwidth"]' "$REPORT")
   lat=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuLatencyHost") | .perfvalues["local-slurm:debug:latency"]' "$REPORT")
   # [value, reference, lower, upper, unit, result], the reference from performance-references.json.
