@@ -27,12 +27,13 @@ setup_file() {
   uk_slurm_start "$dir/slurm" 47400
   rf_fixture_clean "$dir/clean"
   rf_fixture_faulty "$dir/faulty"
-  # The checks' own defaults are for two nodes and the stack's fi_info: this cluster has one node,
-  # and the test stores trace their stack-app.
+  # The checks' own defaults are for two nodes, the stack's fi_info and its network libraries: this
+  # cluster has one node, and the test stores trace their stack-app and ship libstack and libcurl.
   local status=0
   "$UK_TEST_ROOT/runbooks/reframe/run.sh" --config local --uenv "$dir/clean/store.squashfs,$dir/faulty/store.squashfs" \
     --output "$dir/run" -- --nocolor -S MpiTeardownClean.num_nodes=1 -S MpiTeardownClean.tasks_per_node=2 \
-    -S SingleLibcurlAtRuntime.trace_command=/user-environment/bin/stack-app >"$dir/run.log" 2>&1 || status=$?
+    -S SingleLibcurlAtRuntime.trace_command=/user-environment/bin/stack-app \
+    -S 'StoreLinkageAudit.expected_libraries=libstack.so*,libcurl.so*' >"$dir/run.log" 2>&1 || status=$?
   echo "$status" >"$dir/run.status"
   [ -z "${UK_TEST_RFM_SUMMARY:-}" ] || cp "$dir/run.log" "$UK_TEST_RFM_SUMMARY"
 }
@@ -117,6 +118,13 @@ StoreLinkageAudit faulty_network fail"
   # The results as the site reads them (content/performance/), filed under the image's directory name.
   [ "$(jq -c '[.version, .label, [.results[] | [.check, .result, .metrics[0].name, .metrics[0].reference]]]' "$DIR/run/results.json")" \
     = '[1,"clean",[["OsuBandwidthHost","pass","bandwidth",10],["OsuLatencyHost","pass","latency",100000]]]' ]
+}
+
+@test "the audit fails an image that does not ship the network libraries (libfabric, cray-mpich, NCCL, aws-ofi-nccl)" {
+  run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --output "$PWD/nolibs" -- --nocolor -n '^StoreLinkageAudit$'
+  [ "$status" -ne 0 ]
+  [ "$(results nolibs/report.json)" = "StoreLinkageAudit clean_network fail" ]
+  uk_test_assert_output_has "the image ships no library matching ['libfabric.so*', 'libmpi*.so*', 'libnccl.so*', 'libnccl-net*.so*']: is this the stack's image?"
 }
 
 @test "a references file asking more than the network gives fails OsuBandwidthHost in its performance stage" {

@@ -4,6 +4,8 @@ Both wrap runbooks/verify-stack.sh (the audit and the runtime trace), so the rul
 runbooks/lib/verify_audit.py and verify_runtime.py, with the allow-list runbooks/data/system-libraries.allow.
 """
 
+import fnmatch
+import json
 import os
 import sys
 
@@ -40,15 +42,34 @@ class VerifyStackCheck(StackRunCheck):
                                 f'2: bad usage); its findings are in the output and in {self.verify}.json')
 
 
+@sn.deferrable
+def missing_libraries(report, patterns):
+    """The patterns no library of the audit report matches (by soname or file name)."""
+    with open(report, encoding='utf-8') as f:
+        objects = json.load(f).get('objects', [])
+    names = {o.get('soname') for o in objects} | {os.path.basename(o.get('path', '')) for o in objects}
+    return [p for p in patterns if not fnmatch.filter([n for n in names if n], p)]
+
+
 @rfm.simple_test
 class StoreLinkageAudit(VerifyStackCheck):
-    """Every ELF file of the image resolves each library it needs inside the store or on the allow-list (verify-stack.sh audit).
+    """Every ELF file of the image resolves each library it needs inside the store or on the allow-list (verify-stack.sh audit), and the image ships libfabric, cray-mpich, NCCL and the aws-ofi-nccl plugin.
 
-    Covers libfabric, cray-mpich, NCCL and the aws-ofi-nccl plugin with every other file of the image.
     Fails on a library resolved from the OS and not allowed (the system CUDA, the system libcurl),
-    one that resolves nowhere, and one soname shipped twice."""
+    one that resolves nowhere, one soname shipped twice, and when one of the network libraries is not
+    in the image at all (expected_libraries)."""
 
     verify = 'audit'
+    #: Libraries the image must ship (globs on soname or file name): libfabric, cray-mpich, NCCL, aws-ofi-nccl.
+    expected_libraries = variable(typ.List[str], value=['libfabric.so*', 'libmpi*.so*', 'libnccl.so*', 'libnccl-net*.so*'])
+
+    @sanity_function
+    def verify_passed(self):
+        return sn.all([
+            super().verify_passed(),
+            sn.assert_false(missing_libraries(os.path.join(self.stagedir, 'audit.json'), self.expected_libraries),
+                            msg='the image ships no library matching {0}: is this the stack\'s image?'),
+        ])
 
 
 @rfm.simple_test
