@@ -20,7 +20,8 @@ Performance is judged against runbooks/data/performance-references.json.
 The image:
   --uenv IMAGE[@MOUNT]   the squashfs image, with stackinator's meta/ directory beside it
                          (meta/extra/reframe.yaml); repeatable, or comma-separated. Sets
-                         CSCS_RFM_UENV, as cscs-reframe-tests reads it. Required to run checks.
+                         CSCS_RFM_UENV, as cscs-reframe-tests reads it. Required, also for
+                         --list and --dry-run (the checks select the image's environments).
   --view NAME            the view(s) to load instead of those meta/extra/reframe.yaml names
 Where:
   --config alps|local|FILE  the site configuration (default alps: config/alps.py, the GH200
@@ -78,7 +79,9 @@ rf_parse_args() {
     alps | local) RF_CONFIG="$RF_DIR/config/$RF_CONFIG.py" ;;
     *) [ -f "$RF_CONFIG" ] || uk_usage_error "--config $RF_CONFIG: not alps, local or a file"; RF_CONFIG=$(uk_abspath "$RF_CONFIG") ;;
   esac
-  [ ${#RF_UENV[@]} -gt 0 ] || [ -n "$RF_LIST" ] || [ -n "$RF_INSTALL" ] || uk_usage_error "--uenv IMAGE is required (the squashfs image, meta/ beside it)"
+  # Without an image there are no environments, so no check would be selected: only --install runs without one.
+  [ ${#RF_UENV[@]} -gt 0 ] || { [ -n "$RF_INSTALL" ] && [ -z "$RF_LIST" ] && [ -z "$RF_DRY_RUN" ]; } ||
+    uk_usage_error "--uenv IMAGE is required (the squashfs image, meta/ beside it): the checks select the image's environments"
   local spec image
   RF_UENV_ABS=()
   for spec in "${RF_UENV[@]}"; do

@@ -198,8 +198,11 @@ StoreLinkageAudit faulty_network fail"
   run "$RUN_SH" --config nowhere --list
   uk_test_assert_status 2
   uk_test_assert_output_has "--config nowhere: not alps, local or a file"
+  run "$RUN_SH" --list
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--uenv IMAGE is required"
   jq 'del(.systems["alps-gh200"].checks.osu_bw.lower)' "$UK_TEST_ROOT/runbooks/data/performance-references.json" >bad.json
-  run "$RUN_SH" --config local --list --references bad.json
+  run "$RUN_SH" --config local --list --uenv "$DIR/clean/store.squashfs" --references bad.json
   uk_test_assert_status 2
   uk_test_assert_output_has "systems.alps-gh200.checks.osu_bw.lower: missing (null for no bound)"
   [ ! -e reframe-run-* ]
