@@ -42,7 +42,7 @@ ReFrame:
   --venv DIR             the virtual environment with ReFrame (default $RF_REPO/.venv-reframe)
   --install              create it with --python and pip-install runbooks/reframe/requirements.txt
                          (alone: install, then exit)
-  --python PYTHON        the interpreter for --install (default python3; ReFrame 4.10 needs 3.10+)
+  --python PYTHON        the interpreter for --install (default python3; see requirements.txt: 3.10 or newer)
   -h, --help             this help
 
 Exit status: ReFrame's (0 every check passed or was skipped, non-zero otherwise); 2 bad usage.
@@ -107,7 +107,7 @@ rf_install() {
   command -v "$RF_PYTHON" >/dev/null 2>&1 || uk_usage_error "--python $RF_PYTHON: not found"
   version=$("$RF_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   "$RF_PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
-    uk_usage_error "--python $RF_PYTHON is Python $version: ReFrame 4.10 needs 3.10 or newer"
+    uk_usage_error "--python $RF_PYTHON is Python $version: the pinned ReFrame (requirements.txt) needs 3.10 or newer"
   if [ ! -x "$RF_VENV/bin/python" ]; then
     uk_log "creating $RF_VENV with $RF_PYTHON ($version)"
     "$RF_PYTHON" -m venv "$RF_VENV" || uk_die "$RF_PYTHON -m venv $RF_VENV failed (Debian: apt-get install python3-venv)"
