@@ -1,14 +1,31 @@
 import { z } from 'astro/zod';
 import { linkSchema } from './link';
 import { ISSUE_STATUSES } from './issue-status';
+import { ISSUE_AREA_IDS } from './issue-area';
 
 export { ISSUE_STATUSES, type IssueStatus } from './issue-status';
+export { ISSUE_AREAS, type IssueArea } from './issue-area';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real calendar date');
+
+const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an absolute https URL' });
+
+/** Where an exact text is printed: upstream code pinned to a tag or commit (with #L lines), or a public log. */
+const sourceUrl = httpsUrl;
+
+/** A line matcher: exactly one of `text` (literal) or `regex` (RE2). */
+const matcherShape = {
+  /** Matched literally, case-sensitive, anywhere in a normalized log line. */
+  text: z.string().min(3).optional(),
+  /** An RE2 regular expression (linear time: no backreferences or lookaround). */
+  regex: z.string().min(3).optional(),
+};
+const oneMatcher = { message: 'needs exactly one of `text` or `regex`' };
+const hasOneMatcher = (m: { text?: string; regex?: string }) => (m.text === undefined) !== (m.regex === undefined);
 
 /**
  * A string or pattern that appears in real logs of this issue. The diagnosis engine matches
@@ -17,10 +34,7 @@ const isoDate = z
  */
 export const signatureSchema = z
   .strictObject({
-    /** Matched literally, case-sensitive, anywhere in a normalized log line. */
-    text: z.string().min(3).optional(),
-    /** An RE2 regular expression (linear time: no backreferences or lookaround). */
-    regex: z.string().min(3).optional(),
+    ...matcherShape,
     /** 1 = generic evidence seen with many causes, 10 = proves this issue on its own. Default 5. */
     weight: z.number().int().min(1).max(10).default(5),
     /** Why this line is evidence; shown beside the match. */
@@ -30,10 +44,40 @@ export const signatureSchema = z
      * signature to count, e.g. a generic compile error that proves the issue only next to its header.
      */
     requires: z.array(z.number().int().min(0)).optional(),
+    /** Where this exact text is printed: upstream code pinned to a tag or commit, or a public log that shows it. */
+    source: sourceUrl.optional(),
+    /** Which releases print this form, when the text changed between releases (e.g. "libfabric before 1.21"). */
+    versions: z.string().min(1).optional(),
   })
-  .refine((s) => (s.text === undefined) !== (s.regex === undefined), {
-    message: 'needs exactly one of `text` or `regex`',
-  });
+  .refine(hasOneMatcher, oneMatcher);
+
+/**
+ * What a log must show to be about this stack (the CXI provider, cray-mpich, NET/OFI, stackinator's paths):
+ * when an issue lists context, a log with none of these lines can match it only with low confidence.
+ */
+export const contextSchema = z
+  .strictObject({
+    ...matcherShape,
+    /** Why this line ties a log to the stack. */
+    note: z.string().optional(),
+    source: sourceUrl.optional(),
+  })
+  .refine(hasOneMatcher, oneMatcher);
+
+/**
+ * A Spack spec naming affected versions: `name@range`, where range is a version (`2.0.0`), an inclusive
+ * range with open ends allowed (`1.20:2.1`, `:1.22`, `2.19:`) or a branch (`main`, `master`, `develop`).
+ */
+const specPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*@(?:[\w.+-]+|[\w.+-]*:[\w.+-]*)$/;
+
+export const affectedVersionSchema = z.strictObject({
+  /** e.g. `libfabric@1.20.0:2.1.0`, `nccl@2.19:`, `libfabric@main`. */
+  spec: z.string().regex(specPattern, 'must be a Spack spec name@version, name@from:to (either end open) or name@branch'),
+  /** For a branch build: the window of commit dates that are affected, the end left out while still affected. */
+  built_between: z.tuple([isoDate]).or(z.tuple([isoDate, isoDate])).optional(),
+  /** Prose shown beside the range. */
+  note: z.string().min(1).optional(),
+});
 
 const repoPath = z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path');
 
@@ -55,19 +99,32 @@ export const issueSchema = z
     id: slug,
     /** Written to be found: the error text users see, where there is one. */
     title: z.string().min(5),
+    /** The part of the stack it concerns; groups the index, the sidebar and the corpus accuracy. */
+    area: z.enum(ISSUE_AREA_IDS),
     /** Package ids (files in content/packages/). */
     packages: z.array(slug).min(1),
     status: z.enum(ISSUE_STATUSES),
     symptoms: z.array(z.string().min(1)).min(1),
     signatures: z.array(signatureSchema).min(1),
+    context: z.array(contextSchema).optional(),
     cause: z.string().min(1),
     workaround: workaroundSchema.optional(),
     affected: z.strictObject({
-      versions: z.array(z.string().min(1)).default([]),
+      /** Machine-readable ranges (Spack syntax), evaluated by `uenv-kb affected`; empty when not version-specific. */
+      versions: z.array(affectedVersionSchema).default([]),
       architectures: z.array(z.enum(['aarch64', 'x86_64', 'any'])).min(1),
       systems: z.array(z.string().min(1)).default([]),
     }),
-    fixed_in: z.array(z.strictObject({ release: z.string().min(1), url: z.url({ protocol: /^https?$/ }) })).default([]),
+    fixed_in: z
+      .array(
+        z.strictObject({
+          release: z.string().min(1),
+          url: z.url({ protocol: /^https?$/ }),
+          /** When the fix was merged or released; `last_verified` may not be earlier. */
+          date: isoDate.optional(),
+        }),
+      )
+      .default([]),
     links: z.array(linkSchema).min(1),
     first_seen: isoDate,
     last_verified: isoDate,
@@ -94,3 +151,5 @@ export const issueSchema = z
 export type IssueInput = z.input<typeof issueSchema>;
 export type Issue = z.output<typeof issueSchema>;
 export type Signature = z.output<typeof signatureSchema>;
+export type ContextLine = z.output<typeof contextSchema>;
+export type AffectedVersion = z.output<typeof affectedVersionSchema>;

@@ -8,6 +8,11 @@ export const linkSchema = z.strictObject({
   kind: z.enum(['issue', 'pull-request', 'commit', 'source', 'release', 'docs', 'recipe']),
   /** One sentence: what this link really shows. Cite only that. */
   shows: z.string().min(1),
+  /** When the source was published (an issue opened, a commit merged); `first_seen` may not be later. */
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .optional(),
 });
 
 export type Link = z.output<typeof linkSchema>;

@@ -12,9 +12,17 @@ export const packageSchema = z.strictObject({
   summary: z.string().min(1),
   /** Why the stack builds it. Markdown. */
   why: z.string().min(1),
-  /** network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds. */
-  role: z.enum(['network', 'support', 'optional']),
+  /**
+   * network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds;
+   * platform: what the stack is built with or runs under (uenv, Slurm, Spack, stackinator), not in the image.
+   */
+  role: z.enum(['network', 'support', 'optional', 'platform']),
   upstream: z.array(linkSchema).min(1),
+  /**
+   * How the recipe gets a package it writes no spec for: a variant of its specs (`+cuda` brings CUDA).
+   * check-recipe checks that the variant is set; the page shows this instead of a spec.
+   */
+  pulled_in: z.strictObject({ by: z.literal('variant'), of: z.string().regex(/^[+~]?[\w-]+(=[\w.,-]+)?$/, 'must be one variant, e.g. +cuda') }).optional(),
 });
 
 export type Package = z.output<typeof packageSchema>;

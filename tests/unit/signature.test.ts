@@ -43,7 +43,7 @@ describe('signatures', () => {
     const pkg = { file: 'content/packages/libfabric.yaml', text: 'id: libfabric\ntitle: libfabric\nsummary: s\nwhy: w\nrole: network\nupstream:\n  - {url: "https://example.org/", title: t, kind: source, shows: s}\n' };
     const issue = (signatures: string) => ({
       file: 'content/issues/bad.yaml',
-      text: `id: bad\ntitle: A bad issue\npackages: [libfabric]\nstatus: open\nsymptoms: [x]\nsignatures:\n${signatures}cause: c\naffected: {architectures: [any]}\nlinks:\n  - {url: "https://example.org/", title: t, kind: issue, shows: s}\nfirst_seen: 2025-01-01\nlast_verified: 2025-01-01\n`,
+      text: `id: bad\ntitle: A bad issue\npackages: [libfabric]\nstatus: open\nsymptoms: [x]\nsignatures:\n${signatures}cause: c\narea: cxi\naffected: {architectures: [any]}\nlinks:\n  - {url: "https://example.org/", title: t, kind: issue, shows: s}\nfirst_seen: 2025-01-01\nlast_verified: 2025-01-01\n`,
     });
     const regex = parseKnowledgeBase([issue("  - text: fine\n  - regex: '(a)\\1'\n")], [pkg]).errors.map(formatError);
     expect(regex).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:8:12: signatures\.1\.regex: regex does not compile as RE2/)]);
