@@ -16,7 +16,7 @@ class CxiFabricDomains(StackRunCheck):
     """The stack's fi_info lists the cxi provider on every Slingshot NIC of a compute node (cxi0 to cxiN-1), with FI_HMEM (GPU memory).
 
     Fails when a NIC is missing from the provider, when libfabric was built without GPU memory
-    support (no FI_HMEM: cray-mpich and NCCL then stage through host memory), or when fi_info is not
+    support (no FI_HMEM: a libfabric built without CUDA), or when fi_info is not
     the view's. Skipped where the partition declares no CXI NIC (extras.cxi_nics)."""
 
     valid_prog_environs = ['+uenv']
