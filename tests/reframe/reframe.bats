@@ -31,7 +31,7 @@ setup_file() {
   # cluster has one node, and the test stores trace their stack-app and ship libstack and libcurl.
   local status=0
   "$UK_TEST_ROOT/runbooks/reframe/run.sh" --config local --uenv "$dir/clean/store.squashfs,$dir/faulty/store.squashfs" \
-    --output "$dir/run" -- --nocolor -S MpiTeardownClean.num_nodes=1 -S MpiTeardownClean.tasks_per_node=2 \
+    --references "$BATS_TEST_DIRNAME/fixtures/local-slurm-references.json" --output "$dir/run" -- --nocolor -S MpiTeardownClean.num_nodes=1 -S MpiTeardownClean.tasks_per_node=2 \
     -S SingleLibcurlAtRuntime.trace_command=/user-environment/bin/stack-app \
     -S 'StoreLinkageAudit.expected_libraries=libstack.so*,libcurl.so*' >"$dir/run.log" 2>&1 || status=$?
   echo "$status" >"$dir/run.status"
@@ -104,12 +104,12 @@ StoreLinkageAudit faulty_network fail"
   grep -Eq "SKIP \] \( *[0-9]+/15\) CxiFabricDomains /[0-9a-f]+ @local-slurm:debug\+clean_network \[no Slingshot \(CXI\) NIC in partition local-slurm:debug \(extras.cxi_nics\)\]$" "$DIR/run.log"
 }
 
-@test "the MPI checks run under srun --mpi=pmi2, and OSU's values are judged against local-slurm's references" {
+@test "the MPI checks run under srun --mpi=pmi2, and OSU's values are judged against the references given for local-slurm" {
   grep -qx 'srun --mpi=pmi2 osu_bw' "$DIR/run/output/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.sh"
   grep -Eqx "# uenv-kb stand-in, called as: (/.*/)?osu_bw" "$DIR/run/output/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.out"
   bw=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuBandwidthHost") | .perfvalues["local-slurm:debug:bandwidth"]' "$REPORT")
   lat=$(jq -c '.runs[0].testcases[] | select(.display_name == "OsuLatencyHost") | .perfvalues["local-slurm:debug:latency"]' "$REPORT")
-  # [value, reference, lower, upper, unit, result], the reference from performance-references.json.
+  # [value, reference, lower, upper, unit, result], the reference from fixtures/local-slurm-references.json.
   [ "$(jq -c '.[1:]' <<<"$bw")" = '[10,-0.5,null,"MB/s","pass"]' ]
   [ "$(jq -c '.[1:]' <<<"$lat")" = '[100000,null,1,"us","pass"]' ]
   [ "$(jq '.[0] > 5' <<<"$bw")" = true ]
@@ -128,12 +128,21 @@ StoreLinkageAudit faulty_network fail"
 }
 
 @test "a references file asking more than the network gives fails OsuBandwidthHost in its performance stage" {
-  jq '.systems["local-slurm"].checks.osu_bw.value = 1e9' "$UK_TEST_ROOT/runbooks/data/performance-references.json" >forced.json
+  jq '.systems["local-slurm"].checks.osu_bw.value = 1e9' "$BATS_TEST_DIRNAME/fixtures/local-slurm-references.json" >forced.json
   run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --references forced.json --output "$PWD/forced" -- --nocolor -n '^OsuBandwidthHost$'
   [ "$status" -ne 0 ]
   [ "$(results forced/report.json)" = "OsuBandwidthHost clean_network fail" ]
   [ "$(jq -r '.runs[0].testcases[0].fail_phase' forced/report.json)" = performance ]
   uk_test_assert_output_has "bandwidth 1e+09 MB/s (-50%)" "Reason: performance error: failed to meet reference(s): bandwidth=" "Ran 1/1 test case(s)"
+}
+
+@test "a system without a reference in runbooks/data/performance-references.json: the value is recorded, not judged, and ReFrame says so" {
+  run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --output "$PWD/noref" -- --nocolor -n '^OsuLatencyHost$' \
+    -S OsuLatencyHost.default_nodes=1 -S OsuLatencyHost.default_tasks_per_node=2
+  uk_test_assert_status 0
+  uk_test_assert_output_has "OsuLatencyHost: no reference for local-slurm:debug in $UK_TEST_ROOT/runbooks/data/performance-references.json (osu_latency): the value is recorded, not judged"
+  [ "$(jq -c '.runs[0].testcases[0].perfvalues["local-slurm:debug:latency"][1:]' noref/report.json)" = '[0,null,null,"us","pass"]' ]
+  [ "$(jq -c '.results[0].metrics[0].reference' noref/results.json)" = null ]
 }
 
 @test "reframe --list with the Alps configuration lists every check with the references of performance-references.json" {

@@ -5,6 +5,8 @@ launch with `srun --mpi=pmi2`); there is no uenv Slurm plugin, GPU or Slingshot 
 partition has no 'uenv' feature (the checks mount the image themselves where they need it), no devices
 and no cxi_nics, and the GPU and fabric checks skip with that reason. The scheduler is 'squeue':
 this Slurm keeps no accounting, which ReFrame's 'slurm' scheduler polls. SLURM_CONF names the cluster.
+Its performance references (system 'local-slurm') are test data, tests/reframe/fixtures/local-slurm-references.json,
+given with run.sh --references: runbooks/data/performance-references.json holds only sourced figures.
 """
 
 import os

@@ -4,7 +4,8 @@ One data file serves the runbooks and the ReFrame checks. Its shape (version 1):
   {"version": 1, "systems": {SYSTEM: {"description": TEXT, "checks": {CHECK: ENTRY}}}}
   ENTRY: nodes, tasks_per_node (integers > 0), message_bytes (integer > 0, or null where the benchmark
          has no message size), value (number), unit (text), lower, upper (fractions of value, or null
-         for no bound; ReFrame's convention), source (text: a pinned URL, "and #L…" for more lines).
+         for no bound; ReFrame's convention), source (text: a pinned https URL, "and #L…" for more
+         lines; runbooks/lib/py/perf.py requires https for the data file; test fixtures may name a file).
 Other top-level keys (e.g. "about") are allowed.
 A ReFrame partition names its SYSTEM in extras['performance_references'] (runbooks/reframe/config/).
 UENV_KB_RFM_REFERENCES names another file of the same shape (the tests use it to force a failure).
