@@ -145,6 +145,51 @@ StoreLinkageAudit faulty_network fail"
   [ "$(jq -c '.results[0].metrics[0].reference' noref/results.json)" = null ]
 }
 
+@test "with stand-in GPUs and NICs the NCCL, GPU-buffer and fabric checks run: they pass with the cxi provider and FI_HMEM, and fail without" {
+  standin="$BATS_TEST_DIRNAME/fixtures/standin"
+  for name in standin standin-faulty; do
+    mkdir -p "$name/meta/extra"
+    cp "$DIR/clean/store.squashfs" "$name/"
+  done
+  env="network:
+  features: [cuda, mpi, mpich, nccl, nccl-tests, osu-micro-benchmarks]
+  cc: mpicc
+  activation: ['export PATH=$standin/bin:$DIR/clean/osu/bin:\$PATH']"
+  echo "$env" >standin/meta/extra/reframe.yaml
+  printf '%s\n  env_vars: [[STANDIN_NCCL_NET, socket], [STANDIN_NO_HMEM, "1"]]\n' "$env" >standin-faulty/meta/extra/reframe.yaml
+  # @MOUNT: the stand-ins' directory plays the mounted image, where the fabric check wants fi_info from.
+  run "$RUN_SH" --config "$standin/config.py" --references "$standin/references.json" \
+    --uenv "standin/store.squashfs@$standin,standin-faulty/store.squashfs@$standin" --output "$PWD/run" -- --nocolor -n 'Nccl|Device|CxiFabric'
+  [ "$status" -ne 0 ]
+  expected="CxiFabricDomains standin-faulty_network fail
+CxiFabricDomains standin_network pass
+NcclAllReduce standin-faulty_network fail
+NcclAllReduce standin_network pass
+NcclSendRecv standin-faulty_network fail
+NcclSendRecv standin_network pass
+NcclTeardownClean standin-faulty_network pass
+NcclTeardownClean standin_network pass
+OsuBandwidthDevice standin-faulty_network pass
+OsuBandwidthDevice standin_network pass
+OsuLatencyDevice standin-faulty_network pass
+OsuLatencyDevice standin_network pass"
+  diff <(echo "$expected") <(results run/report.json)
+  uk_test_assert_output_has "no NCCL_DEBUG proof that aws-ofi-nccl chose the cxi provider (NCCL may have fallen back to sockets)" \
+    "fi_info -p cxi -c FI_HMEM exited with status 61: libfabric without GPU memory support"
+  [ "$(jq -c '.runs[0].testcases[] | select(.display_name == "NcclAllReduce" and .environ == "standin_network") | .perfvalues["standin:gpu:busbw"]' run/report.json)" \
+    = '[145.2,150,-0.1,0.1,"GB/s","pass"]' ]
+  [ "$(jq -c '.runs[0].testcases[] | select(.display_name == "NcclSendRecv" and .environ == "standin_network") | .perfvalues["standin:gpu:busbw"]' run/report.json)" \
+    = '[23.995,24,-0.05,0.05,"GB/s","pass"]' ]
+  out=run/output/standin/gpu/standin_network
+  grep -qx '# stand-in all_reduce_perf called as: all_reduce_perf -b 1073741824 -e 1073741824 -g 1' "$out/NcclAllReduce/rfm_job.out"
+  grep -qx "export NCCL_NET='AWS Libfabric'" "$out/NcclAllReduce/rfm_job.sh"
+  grep -qx 'export NCCL_DEBUG=INFO' "$out/NcclAllReduce/rfm_job.sh"
+  grep -qx '#SBATCH --ntasks-per-node=2' "$out/NcclSendRecv/rfm_job.sh"
+  grep -Eqx '# uenv-kb stand-in, called as: (/.*/)?osu_latency -d cuda D D' "$out/OsuLatencyDevice/rfm_job.out"
+  grep -qx 'export MPICH_GPU_SUPPORT_ENABLED=1' "$out/OsuLatencyDevice/rfm_job.sh"
+  grep -qx '# stand-in fi_info called as: fi_info -p cxi -c FI_HMEM' "$out/CxiFabricDomains/rfm_job.err"
+}
+
 @test "reframe --list with the Alps configuration lists every check with the references of performance-references.json" {
   mkdir -p image/meta/extra
   cp "$UK_TEST_ROOT/content/recipe/extra/reframe.yaml" image/meta/extra/
