@@ -43,7 +43,11 @@ export const recipeConfigSchema = z.strictObject({
 });
 
 export const recipeCompilersSchema = z.strictObject({
-  /** Built with the cluster's system gcc; builds the gcc below; not shipped. */
+  /**
+   * Built with the cluster's system gcc; builds the gcc below. Stackinator v5 installs it into the
+   * store like every compiler environment (Makefile.compilers L31-33) and only leaves it out of the
+   * compiler configuration it generates (builder.py L493-494); pinned links in content/recipe/compilers.yaml.
+   */
   bootstrap: z.strictObject({ spec: gccSpec }, { error: 'is required: { spec: gcc@X }' }),
   gcc: z.strictObject({ specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') }, { error: 'is required: { specs: [gcc@X] }' }),
   llvm: z
