@@ -1,8 +1,7 @@
 /** `uenv-kb check-data [CONTENT_DIR]`: the same checks the site build runs on issues and packages. */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from './main';
 import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/knowledge-base-fs';
+import { InputError } from '../lib/input-error';
 
 export const run: Command = async (args, io) => {
   if (args.includes('--help') || args.includes('-h')) {
@@ -13,16 +12,15 @@ export const run: Command = async (args, io) => {
     io.err(`uenv-kb check-data: unexpected argument "${args.find((a) => a.startsWith('-')) ?? args[1]}"`);
     return 2;
   }
-  const dir = args[0] ?? contentDir();
-  if (!existsSync(dir)) {
-    io.err(`uenv-kb check-data: no such directory: ${dir}`);
-    return 2;
-  }
   try {
-    const kb = loadKnowledgeBase(dir, fileURLToPath(new URL('../..', import.meta.url)));
+    const kb = loadKnowledgeBase(args[0] ?? contentDir());
     io.out(`ok: ${kb.issues.length} issues, ${kb.packages.length} packages`);
     return 0;
   } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`uenv-kb check-data: ${err.message}`);
+      return 2;
+    }
     if (!(err instanceof KnowledgeBaseError)) throw err;
     io.err(err.lines.join('\n'));
     return 1;

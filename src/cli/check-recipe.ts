@@ -4,6 +4,7 @@ import type { Command } from './main';
 import { checkRecipe } from '../lib/recipe-check';
 import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe-fs';
 import { formatError } from '../lib/yaml-source';
+import { InputError } from '../lib/input-error';
 
 const USAGE = `usage: uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]
 
@@ -60,7 +61,14 @@ export const run: Command = async (args, io) => {
       return 2;
     }
   }
-  const errors = checkRecipe({ ...readRecipeInput(opts.recipe, opts.system), packagePages: readPackagePages(opts.packages) });
+  let errors;
+  try {
+    errors = checkRecipe({ ...readRecipeInput(opts.recipe, opts.system), packagePages: readPackagePages(opts.packages) });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    io.err(`uenv-kb check-recipe: ${err.message}`);
+    return 2;
+  }
   if (errors.length) {
     io.err(errors.map(formatError).join('\n'));
     io.err(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${opts.recipe} and ${opts.system}`);

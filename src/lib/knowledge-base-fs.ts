@@ -1,31 +1,22 @@
 /** Node I/O for the knowledge base: reads content/ and throws one error listing every problem. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
 import { formatError } from './yaml-source';
 import { listPublishedSources } from './published-sources-fs';
+import { contentDir, displayPath, readTextFile, repoRoot, walkTree } from './paths-fs';
+import { InputError } from './input-error';
 
-/**
- * Where the records live. Tests point UENV_KB_CONTENT at a mutated copy to prove that bad data
- * fails the real build.
- */
-export function contentDir(): string {
-  return resolve(process.env.UENV_KB_CONTENT ?? 'content');
-}
+export { contentDir, displayPath } from './paths-fs';
 
-/** Relative to the working directory when inside it (as editors expect), absolute otherwise. */
-export function displayPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel && !rel.startsWith('..') ? rel : abs;
-}
-
-function readRecords(dir: string): RecordFile[] {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .map((name) => ({ file: displayPath(join(abs, name)), text: readFileSync(join(abs, name), 'utf8') }));
+/** The *.yaml records directly in `dir`; every one a regular UTF-8 file inside `within` (see paths-fs). */
+function readRecords(dir: string, within: string): RecordFile[] {
+  const { files, dirs } = walkTree(dir, [], within);
+  const nested = dirs.find((d) => /\.ya?ml$/.test(d));
+  if (nested) throw new InputError(displayPath(nested), 'is a directory, not a regular file');
+  return files
+    .filter((path) => /\.ya?ml$/.test(path) && !path.slice(dir.length + 1).includes('/'))
+    .map((path) => ({ file: displayPath(path), text: readTextFile(path, { within }) }));
 }
 
 export class KnowledgeBaseError extends Error {
@@ -35,9 +26,24 @@ export class KnowledgeBaseError extends Error {
   }
 }
 
-/** `repoRoot` is the checkout whose files workarounds may name (see parseKnowledgeBase). */
-export function loadKnowledgeBase(dir = contentDir(), repoRoot = '.'): KnowledgeBase {
-  const kb = parseKnowledgeBase(readRecords(join(dir, 'issues')), readRecords(join(dir, 'packages')), new Set(listPublishedSources(repoRoot)));
+/**
+ * A content directory holds issues/ and packages/ folders; anything else (an empty folder, /proc, a file) is
+ * refused before any record is read.
+ */
+export function assertContentDir(dir: string): void {
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (!stats) throw new InputError(displayPath(dir), 'does not exist');
+  if (!stats.isDirectory()) throw new InputError(displayPath(dir), 'is not a directory (give the content directory, e.g. content)');
+  const entries = new Set(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+  const missing = ['issues', 'packages'].filter((d) => !entries.has(d));
+  if (missing.length) throw new InputError(displayPath(dir), `is not a content directory: it has no ${missing.map((m) => `${m}/`).join(' or ')} folder`);
+}
+
+/** `repo` is the checkout whose files workarounds may name (see parseKnowledgeBase). */
+export function loadKnowledgeBase(dir = contentDir(), repo = repoRoot()): KnowledgeBase {
+  const abs = resolve(dir);
+  assertContentDir(abs);
+  const kb = parseKnowledgeBase(readRecords(join(abs, 'issues'), abs), readRecords(join(abs, 'packages'), abs), new Set(listPublishedSources(repo)));
   if (kb.errors.length) throw new KnowledgeBaseError(kb.errors.map(formatError));
   return kb;
 }

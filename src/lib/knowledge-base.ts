@@ -57,6 +57,8 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
     const first = seen.get(record.id);
     if (first) errors.push(errorAt(source, ['id'], `duplicate id "${record.id}" (also in ${first})`));
     else seen.set(record.id, source.file);
+    // The permalink /issues/<id>/ and /source/content/issues/<file> must name the same record.
+    if (record.id !== stemOf(source.file)) errors.push(errorAt(source, ['id'], `must equal the file name "${stemOf(source.file)}"`));
     record.packages.forEach((pkg, i) => {
       if (!known.has(pkg)) errors.push(errorAt(source, ['packages', i], `unknown package "${pkg}" (no content/packages/${pkg}.yaml)`));
     });

@@ -35,12 +35,19 @@ function fileError(file: string, message: string, field = ''): SourceError {
 
 class Checker {
   readonly errors: SourceError[] = [];
-  constructor(readonly recipe: Recipe) {
+  constructor(
+    readonly recipe: Recipe,
+    readonly dirs: ReadonlySet<string>,
+  ) {
     this.errors.push(...recipe.errors);
   }
 
-  /** Parses a YAML file against a schema; reports a missing required file. */
+  /** Parses a YAML file against a schema; reports a missing required file, or a directory in its place. */
   parse<S extends z.ZodType>(file: string, schema: S, required: boolean): { data: z.output<S>; source: YamlSource } | undefined {
+    if (this.dirs.has(file)) {
+      this.errors.push(fileError(file, 'is a directory: it must be a YAML file'));
+      return undefined;
+    }
     if (!this.recipe.files.has(file)) {
       if (required) this.errors.push(fileError(file, 'required file is missing'));
       return undefined;
@@ -243,7 +250,7 @@ function checkPackagePages(c: Checker, pages: RecipeFile[]): void {
 }
 
 export function checkRecipe(input: CheckInput): SourceError[] {
-  const c = new Checker(parseRecipe(input));
+  const c = new Checker(parseRecipe(input), new Set(input.dirs));
   const { recipeDir: r, systemDir: s } = input;
   checkFiles(c, input);
   c.parse(`${r}/config.yaml`, recipeConfigSchema, true);

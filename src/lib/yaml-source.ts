@@ -4,6 +4,10 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'astro/zod';
+import { InputError } from './input-error';
+
+/** Alias expansions allowed per document: our files use a few; a "billion laughs" file needs thousands. */
+const MAX_ALIAS_COUNT = 100;
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -41,7 +45,17 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; er
     return { file, line: pos.line, col: pos.col, field: '', message: `invalid YAML: ${err.message.split('\n')[0]}` };
   });
   if (errors.length) return { errors };
-  return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) }, errors };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past the count: refuse the file instead of a stack trace.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new InputError(file, `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (refused: a resource-exhaustion pattern)`);
+    }
+    throw err;
+  }
+  return { source: { file, doc, lines, value }, errors };
 }
 
 /** The deepest node that exists along `path`; a missing key points at its parent map. */

@@ -1,18 +1,11 @@
 import { z } from 'astro/zod';
 import { linkSchema } from './link';
+import { httpsUrl, httpUrl, isoDate, markdown, repoPath, slug } from './common';
 import { ISSUE_STATUSES } from './issue-status';
 import { ISSUE_AREA_IDS } from './issue-area';
 
 export { ISSUE_STATUSES, type IssueStatus } from './issue-status';
 export { ISSUE_AREAS, type IssueArea } from './issue-area';
-
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real calendar date');
-
-const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an absolute https URL' });
 
 /** Where an exact text is printed: upstream code pinned to a tag or commit (with #L lines), or a public log. */
 const sourceUrl = httpsUrl;
@@ -79,12 +72,11 @@ export const affectedVersionSchema = z.strictObject({
   note: z.string().min(1).optional(),
 });
 
-const repoPath = z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path');
-
 export const workaroundSchema = z.strictObject({
   /** One paragraph: what to do. Markdown. */
-  summary: z.string().min(1),
-  steps: z.array(z.string().min(1)).min(1),
+  summary: markdown,
+  /** Markdown; a step that is exactly one `command` renders as a copyable block. */
+  steps: z.array(markdown).min(1),
   /**
    * The files of this repository that implement it: recipe files, or runbook data such as runbooks/data/nccl.env,
    * each a path (relative to the repo root) the site publishes under /source/. Recipe and cluster files are shown
@@ -96,18 +88,20 @@ export const workaroundSchema = z.strictObject({
 export const issueSchema = z
   .strictObject({
     /** Stable slug; the issue's permalink is /issues/<id>/. Never rename. */
-    id: slug,
+    id: slug(),
     /** Written to be found: the error text users see, where there is one. */
     title: z.string().min(5),
     /** The part of the stack it concerns; groups the index, the sidebar and the corpus accuracy. */
     area: z.enum(ISSUE_AREA_IDS),
     /** Package ids (files in content/packages/). */
-    packages: z.array(slug).min(1),
+    packages: z.array(slug()).min(1),
     status: z.enum(ISSUE_STATUSES),
-    symptoms: z.array(z.string().min(1)).min(1),
+    /** Markdown, what the user sees. */
+    symptoms: z.array(markdown).min(1),
     signatures: z.array(signatureSchema).min(1),
     context: z.array(contextSchema).optional(),
-    cause: z.string().min(1),
+    /** Markdown; every claim cited inline. */
+    cause: markdown,
     workaround: workaroundSchema.optional(),
     affected: z.strictObject({
       /** Machine-readable ranges (Spack syntax), evaluated by `uenv-kb affected`; empty when not version-specific. */
@@ -119,7 +113,7 @@ export const issueSchema = z
       .array(
         z.strictObject({
           release: z.string().min(1),
-          url: z.url({ protocol: /^https?$/ }),
+          url: httpUrl,
           /** When the fix was merged or released; `last_verified` may not be earlier. */
           date: isoDate.optional(),
         }),
