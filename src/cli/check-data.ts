@@ -1,6 +1,6 @@
 /** `uenv-kb check-data [CONTENT_DIR]`: the same checks the site build runs on issues and packages. */
 import type { Command } from './main';
-import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/knowledge-base-fs';
+import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/records/knowledge-base-fs';
 import { InputError } from '../lib/input-error';
 
 export const run: Command = async (args, io) => {

@@ -1,8 +1,8 @@
 /** `uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]`: the recipe checks the site build runs. */
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from './main';
-import { checkRecipe } from '../lib/recipe-check';
-import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe-fs';
+import { checkRecipe } from '../lib/recipe/check';
+import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe/recipe-fs';
 import { formatError } from '../lib/yaml-source';
 import { InputError } from '../lib/input-error';
 

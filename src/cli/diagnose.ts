@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { InputTooLargeError, readCapped, type CliIO, type Command } from './main';
 import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
 import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
-import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
+import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
 import { publicSiteUrl } from '../lib/site';
 
 const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N]

@@ -1,7 +1,7 @@
 /** Issue pages show the recipe lines that implement each workaround, read from the recipe at build time. */
 import { test, expect } from '@playwright/test';
-import { isRecipeFile, stepCommand, workaroundFile } from '../../src/lib/issues';
-import { loadRecipe } from '../../src/lib/recipe-fs';
+import { isRecipeFile, stepCommand, workaroundFile } from '../../src/lib/records/issues';
+import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
 import { fileFor, read } from './dist';
 import { issues } from './records';
 

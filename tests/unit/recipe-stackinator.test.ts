@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { checkRecipe } from '../../src/lib/recipe-check';
-import { loadRecipe, readRecipeInput } from '../../src/lib/recipe-fs';
+import { checkRecipe } from '../../src/lib/recipe/check';
+import { loadRecipe, readRecipeInput } from '../../src/lib/recipe/recipe-fs';
 
 const STACKINATOR = process.env.STACKINATOR_DIR ?? '/tmp/stackinator';
 const available = existsSync(join(STACKINATOR, 'bin/stack-config'));

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRecipe } from '../../src/lib/recipe-fs';
-import { recipeVersions, versionPattern } from '../../src/lib/recipe';
+import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
+import { recipeVersions, versionPattern } from '../../src/lib/recipe/versions';
 
 const recipe = loadRecipe();
 const versions = recipeVersions(recipe);

@@ -5,8 +5,9 @@
  * of the stack is written; everything the site shows comes through here.
  */
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { PackageSpec } from '../schemas/recipe';
-import { parseYaml, positionOf, type FieldPath, type SourceError, type YamlSource } from './yaml-source';
+import type { PackageSpec } from '../../schemas/recipe';
+import { parseYaml, positionOf, type FieldPath, type SourceError, type YamlSource } from '../yaml-source';
+import { parseSpec, type ParsedSpec } from './spec';
 
 /** One file of the recipe or the cluster configuration, path relative to the repository root. */
 export interface RecipeFile {
@@ -25,41 +26,7 @@ export interface RecipeInput {
   dirs: string[];
 }
 
-export type { PackageSpec, SpecSource } from '../schemas/recipe';
-
-export interface ParsedSpec {
-  name: string;
-  version?: string;
-  variants: string[];
-}
-
-/**
- * Splits a Spack spec string into name, version and variants (`+x`, `~x`, `key=value`); a
- * dependency (`^dep ...`) and everything after it is ignored. Good enough for the recipe's root
- * specs; not a full Spack spec parser.
- */
-export function parseSpec(spec: string): ParsedSpec {
-  const root = spec.split('^')[0]!.trim();
-  const tokens = root.split(/\s+/).filter(Boolean);
-  const variants: string[] = [];
-  let name = '';
-  let version: string | undefined;
-  for (const token of tokens) {
-    // A token may glue variants to the name or to each other: `hdf5+mpi~cxx`, `+cuda~rocm`.
-    const [head, ...flags] = token.split(/(?=[+~])/);
-    if (!name && head && !/^[+~]/.test(head) && !head.includes('=')) {
-      const at = head.indexOf('@');
-      name = at < 0 ? head : head.slice(0, at);
-      if (at >= 0) version = head.slice(at + 1) || undefined;
-    } else if (!name && head?.startsWith('@')) {
-      version = head.slice(1) || undefined;
-    } else if (head) {
-      variants.push(head);
-    }
-    variants.push(...flags);
-  }
-  return { name, version, variants };
-}
+export type { PackageSpec, SpecSource } from '../../schemas/recipe';
 
 /** `spack.commit` → ['spack', 'commit']; numeric steps index sequences (`gcc.specs.0`). */
 function splitPath(path: string): FieldPath {
@@ -212,7 +179,8 @@ function packagesYamlSpecs(source: YamlSource, origin: 'packages' | 'cluster'): 
   return out;
 }
 
-function join(dir: string, name: string): string {
+/** `dir/name`, or `name` when `dir` is empty. */
+export function join(dir: string, name: string): string {
   return dir ? `${dir.replace(/\/$/, '')}/${name}` : name;
 }
 
@@ -274,33 +242,3 @@ export function parseRecipe(input: RecipeInput): Recipe {
   };
 }
 
-/** The text a page shows for a package's version: the pinned version, or why there is none. */
-export function versionLabel(spec: PackageSpec): string {
-  if (spec.version) return spec.version;
-  return spec.external ? 'system external' : 'Spack default';
-}
-
-/**
- * Every distinct version string the recipe pins: spec versions, the compilers' versions and the
- * Spack commit. Only strings with a digit: `main` or `master` are words, not versions to police.
- * The cluster configuration's externals are left out: their versions are facts about the host
- * system (xpmem as Alps installs it), which pages may cite from their sources.
- */
-export function recipeVersions(recipe: Pick<Recipe, 'specs' | 'yaml' | 'recipeDir'>): string[] {
-  const versions = recipe.specs.filter((s) => s.source !== 'cluster').map((s) => s.version);
-  const compilers = recipe.yaml.get(join(recipe.recipeDir, 'compilers.yaml'))?.value as
-    | { bootstrap?: { spec?: unknown }; gcc?: { specs?: unknown }; llvm?: { specs?: unknown } }
-    | undefined;
-  const compilerSpecs = [compilers?.bootstrap?.spec, ...[compilers?.gcc?.specs, compilers?.llvm?.specs].flatMap((l) => (Array.isArray(l) ? l : []))];
-  versions.push(...compilerSpecs.map((s) => (typeof s === 'string' ? parseSpec(s).version : undefined)));
-  const config = recipe.yaml.get(join(recipe.recipeDir, 'config.yaml'))?.value as { spack?: { commit?: unknown } } | undefined;
-  versions.push(asString(config?.spack?.commit));
-  // Ranges (`:0.17`, `2.9:`) are constraints, not versions anyone would type as a fact.
-  return [...new Set(versions.filter((v): v is string => !!v && /\d/.test(v) && !v.includes(':')))];
-}
-
-/** A regular expression that finds `version` as a whole version string (not inside 2.9.99 or x2.9.9). */
-export function versionPattern(version: string): RegExp {
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w.])${escaped}(?!\\w|[.-]\\d)`);
-}

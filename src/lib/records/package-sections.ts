@@ -1,5 +1,5 @@
 /** The sections of a package page, in order; the page and its table of contents share this list. Pure. */
-import type { Package } from '../schemas/package';
+import type { Package } from '../../schemas/package';
 
 export interface PackageSection {
   slug: string;

@@ -1,6 +1,6 @@
 /** Presentation rules for issue records, shared by every page and the graph. Pure. */
-import type { Issue, IssueStatus } from '../schemas/issue';
-import { ISSUE_STATUSES } from '../schemas/issue-status';
+import type { Issue, IssueStatus } from '../../schemas/issue';
+import { ISSUE_STATUSES } from '../../schemas/issue-status';
 
 export const STATUS_LABELS: Record<IssueStatus, string> = {
   open: 'Open',

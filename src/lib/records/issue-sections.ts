@@ -1,5 +1,5 @@
 /** The sections of an issue page, in order; the page and its table of contents share this list. */
-import type { Issue } from '../schemas/issue';
+import type { Issue } from '../../schemas/issue';
 
 export interface IssueSection {
   slug: string;

@@ -2,10 +2,10 @@
  * Parses and cross-checks the knowledge base's records (issues and packages). Pure: the site's
  * content loaders and the CLI feed it file texts and get positioned errors back.
  */
-import { issueSchema, type Issue } from '../schemas/issue';
-import { packageSchema, type Package } from '../schemas/package';
-import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
-import { signatureField, signatureProblem } from './signature';
+import { issueSchema, type Issue } from '../../schemas/issue';
+import { packageSchema, type Package } from '../../schemas/package';
+import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from '../yaml-source';
+import { signatureField, signatureProblem } from '../signature';
 import { workaroundFile } from './issues';
 import type { z } from 'astro/zod';
 

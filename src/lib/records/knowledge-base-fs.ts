@@ -2,12 +2,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
-import { formatError } from './yaml-source';
-import { listPublishedSources } from './published-sources-fs';
-import { contentDir, displayPath, readTextFile, repoRoot, walkTree } from './paths-fs';
-import { InputError } from './input-error';
+import { formatError } from '../yaml-source';
+import { listPublishedSources } from '../published-sources-fs';
+import { contentDir, displayPath, readTextFile, repoRoot, walkTree } from '../paths-fs';
+import { InputError } from '../input-error';
 
-export { contentDir, displayPath } from './paths-fs';
+export { contentDir, displayPath } from '../paths-fs';
 
 /** The *.yaml records directly in `dir`; every one a regular UTF-8 file inside `within` (see paths-fs). */
 function readRecords(dir: string, within: string): RecordFile[] {

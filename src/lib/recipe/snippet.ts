@@ -2,7 +2,8 @@
  * What a recipe excerpt on a page shows: resolves RecipeSnippet's props (a whole file, a YAML path
  * of it, or one package's spec) against the recipe model. Pure; the component only renders this.
  */
-import type { PackageSpec, Recipe } from './recipe';
+import type { PackageSpec } from '../../schemas/recipe';
+import type { Recipe } from './model';
 
 export interface SnippetRequest {
   /** Repository-relative path, e.g. `content/recipe/packages.yaml`. */

@@ -17,9 +17,10 @@ import {
   reframeFileSchema,
   type RecipeCompilers,
   type RecipeEnvironments,
-} from '../schemas/recipe';
-import { parseRecipe, parseSpec, type Recipe, type RecipeFile, type RecipeInput } from './recipe';
-import { errorAt, keyErrorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
+} from '../../schemas/recipe';
+import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './model';
+import { compilerProvided, parseSpec, specLintProblem } from './spec';
+import { errorAt, keyErrorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from '../yaml-source';
 
 export interface CheckInput extends RecipeInput {
   /** content/packages/*.yaml: each page's `spack` (or `id`) must have a spec. */
@@ -108,31 +109,6 @@ function checkCompilers(c: Checker, compilers: RecipeCompilers, source: YamlSour
   if (compilers.llvm && !compilers.gcc.specs.includes(compilers.llvm.requires)) {
     c.at(source, ['llvm', 'requires'], `must be one of gcc.specs (${compilers.gcc.specs.join(', ')})`);
   }
-}
-
-/** `gcc`, `gcc@13` or `gcc@13.2.0` is satisfied by `gcc@13.2.0`: same name, version prefix. */
-function compilerProvided(spec: string, available: string[]): boolean {
-  const want = parseSpec(spec);
-  return available.some((a) => {
-    const have = parseSpec(a);
-    if (have.name !== want.name) return false;
-    if (!want.version) return true;
-    return have.version === want.version || have.version?.startsWith(`${want.version}.`);
-  });
-}
-
-/**
- * Spec lint (stackinator-format §6 rule 13): a package name, then space-separated `@version`, `+variant`, `~variant`,
- * `key=value`, `%compiler` or `^dependency` tokens. Catches typos Spack would only report at concretization.
- */
-const SPEC_NAME = /^[a-z0-9][a-z0-9_-]*(@[\w.:,=-]+)?([+~][\w-]+)*$/;
-const SPEC_TOKEN = /^(@[\w.:,=-]+|([+~][\w-]+)+|[\w-]+==?[^\s=]+|%[\w@.:-]+|\^[a-z0-9][\w@.:,=+~-]*)$/;
-
-function specLintProblem(spec: string): string | undefined {
-  const [first, ...rest] = spec.trim().split(/\s+/);
-  if (!first || !SPEC_NAME.test(first)) return `"${first ?? ''}" does not start a spec: expected a package name (lowercase), optionally @version`;
-  const bad = rest.find((t) => !SPEC_TOKEN.test(t));
-  return bad ? `"${bad}" is not a spec token (@version, +variant, ~variant, key=value, %compiler or ^dependency)` : undefined;
 }
 
 function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSource, compilers: RecipeCompilers | undefined): void {

@@ -2,7 +2,7 @@
  * The issue index's filter: package and status, kept in the URL query (?package=…&status=…) so a
  * filtered view can be shared. Pure; the page's script applies it to rows without a reload.
  */
-import { ISSUE_STATUSES, type IssueStatus } from '../schemas/issue-status';
+import { ISSUE_STATUSES, type IssueStatus } from '../../schemas/issue-status';
 
 export interface IssueFilter {
   package: string | null;

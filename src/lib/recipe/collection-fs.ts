@@ -5,10 +5,10 @@
  */
 import type { Loader } from 'astro/loaders';
 import { join } from 'node:path';
-import { contentDir } from './knowledge-base-fs';
-import { checkRecipe } from './recipe-check';
+import { contentDir } from '../paths-fs';
+import { checkRecipe } from './check';
 import { loadRecipe, readPackagePages, readRecipeInput } from './recipe-fs';
-import { formatError } from './yaml-source';
+import { formatError } from '../yaml-source';
 
 export class RecipeError extends Error {
   constructor(readonly lines: string[]) {

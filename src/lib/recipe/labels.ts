@@ -1,6 +1,13 @@
-/** Words for where a package's spec comes from, shown on its page. Pure. */
-import type { PackageSpec } from './recipe';
+/** Words a page shows for a spec: its version, and where in the recipe it comes from. Pure. */
+import type { PackageSpec } from '../../schemas/recipe';
 
+/** The text a page shows for a package's version: the pinned version, or why there is none. */
+export function versionLabel(spec: PackageSpec): string {
+  if (spec.version) return spec.version;
+  return spec.external ? 'system external' : 'Spack default';
+}
+
+/** Where a package's spec comes from, in words. */
 export function specOrigin(spec: PackageSpec): string {
   switch (spec.source) {
     case 'environments':

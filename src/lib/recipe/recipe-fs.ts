@@ -1,9 +1,9 @@
 /** Node I/O for the recipe: reads the recipe and cluster directories into the pure model. */
 import { resolve } from 'node:path';
-import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './recipe';
-import { readTextFile, recipeDir, relativePath, systemDir, walkTree } from './paths-fs';
+import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './model';
+import { readTextFile, recipeDir, relativePath, systemDir, walkTree } from '../paths-fs';
 
-export { recipeDir, systemDir } from './paths-fs';
+export { recipeDir, systemDir } from '../paths-fs';
 
 export const DEFAULT_RECIPE_DIR = 'content/recipe';
 export const DEFAULT_SYSTEM_DIR = 'content/cluster/internal-cxi';
