@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main, type CliIO } from '../src/cli/main';
+import { main } from '../src/cli/main';
+import type { CliIO } from '../src/cli/io';
 
 export interface CliRun {
   code: number;

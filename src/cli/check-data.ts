@@ -1,6 +1,7 @@
 /** `uenv-kb check-data [CONTENT_DIR]`: the same checks the site build runs on issues and packages. */
-import type { Command } from './main';
-import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/records/knowledge-base-fs';
+import type { Command } from './io';
+import { loadKnowledgeBase, contentDir } from '../lib/records/knowledge-base-fs';
+import { DataError } from '../lib/yaml-source';
 import { InputError } from '../lib/input-error';
 
 export const run: Command = async (args, io) => {
@@ -21,7 +22,7 @@ export const run: Command = async (args, io) => {
       io.err(`uenv-kb check-data: ${err.message}`);
       return 2;
     }
-    if (!(err instanceof KnowledgeBaseError)) throw err;
+    if (!(err instanceof DataError)) throw err;
     io.err(err.lines.join('\n'));
     return 1;
   }

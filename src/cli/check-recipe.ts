@@ -1,6 +1,6 @@
 /** `uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]`: the recipe checks the site build runs. */
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from './main';
+import type { Command } from './io';
 import { checkRecipe } from '../lib/recipe/check';
 import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe/recipe-fs';
 import { formatError } from '../lib/yaml-source';

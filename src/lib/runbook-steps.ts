@@ -210,10 +210,3 @@ export function placeholdersOf(step: RunbookStep): string[] {
 export function fillPlaceholders(code: string, values: Record<string, string>): string {
   return code.replace(PLACEHOLDER_USE, (whole, name: string) => values[name] ?? whole);
 }
-
-export class RunbookStepsError extends Error {
-  constructor(readonly errors: SourceError[]) {
-    super(`invalid runbook step markers:\n${errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
-    this.name = 'RunbookStepsError';
-  }
-}

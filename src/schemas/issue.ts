@@ -81,8 +81,11 @@ export const workaroundSchema = z.strictObject({
    * The files of this repository that implement it: recipe files, or runbook data such as runbooks/data/nccl.env,
    * each a path (relative to the repo root) the site publishes under /source/. Recipe and cluster files are shown
    * on the issue page as excerpts: the whole file, or `{ file, path }` for one YAML path of it (e.g. `packages.curl`).
+   * Either form comes out as `{ file, path? }`.
    */
-  files: z.array(z.union([repoPath, z.strictObject({ file: repoPath, path: z.string().min(1) })])).default([]),
+  files: z
+    .array(z.union([repoPath.transform((file): { file: string; path?: string } => ({ file })), z.strictObject({ file: repoPath, path: z.string().min(1).optional() })]))
+    .default([]),
 });
 
 export const issueSchema = z

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
+import type { CliIO } from '../../src/cli/io';
 import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
 
 const FIXTURE_CONTENT = 'tests/unit/fixtures/diagnose/content';

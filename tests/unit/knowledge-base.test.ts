@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { loadKnowledgeBase, KnowledgeBaseError } from '../../src/lib/records/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
+import { DataError as KnowledgeBaseError } from '../../src/lib/yaml-source';
 
 const VALID = 'tests/unit/fixtures/knowledge-base/valid';
 const ISSUE = 'issues/fixture-teardown-segfault.yaml';

@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { main, type CliIO } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
+import type { CliIO } from '../../src/cli/io';
 
 interface Run {
   code: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkIssueRefs, fillPlaceholders, parseRunbookSteps, placeholdersOf, RunbookStepsError } from '../../src/lib/runbook-steps';
+import { checkIssueRefs, fillPlaceholders, parseRunbookSteps, placeholdersOf } from '../../src/lib/runbook-steps';
+import { DataError as RunbookStepsError } from '../../src/lib/yaml-source';
 import { loadRunbookSteps } from '../../src/lib/runbook-steps-fs';
 import { formatError } from '../../src/lib/yaml-source';
 

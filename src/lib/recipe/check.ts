@@ -20,7 +20,7 @@ import {
 } from '../../schemas/recipe';
 import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './model';
 import { compilerProvided, parseSpec, specLintProblem } from './spec';
-import { errorAt, keyErrorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from '../yaml-source';
+import { checkSource, errorAt, keyErrorAt, parseYaml, type SourceError, type YamlSource } from '../yaml-source';
 
 export interface CheckInput extends RecipeInput {
   /** content/packages/*.yaml: each page's `spack` (or `id`) must have a spec. */
@@ -59,12 +59,9 @@ class Checker {
       this.errors.push(fileError(file, 'file is empty'));
       return undefined;
     }
-    const result = schema.safeParse(source.value);
-    if (!result.success) {
-      this.errors.push(...zodErrors(source, result.error));
-      return undefined;
-    }
-    return { data: result.data, source };
+    const checked = checkSource(schema, source);
+    this.errors.push(...checked.errors);
+    return checked.ok ? { data: checked.data, source } : undefined;
   }
 
   at(source: YamlSource, path: (string | number)[], message: string): void {

@@ -8,19 +8,12 @@ import { join } from 'node:path';
 import { contentDir } from '../paths-fs';
 import { checkRecipe } from './check';
 import { loadRecipe, readPackagePages, readRecipeInput } from './recipe-fs';
-import { formatError } from '../yaml-source';
+import { DataError } from '../yaml-source';
 
-export class RecipeError extends Error {
-  constructor(readonly lines: string[]) {
-    super(`invalid recipe:\n${lines.map((l) => `  ${l}`).join('\n')}`);
-    this.name = 'RecipeError';
-  }
-}
-
-/** Throws a RecipeError listing every problem of the recipe the site is built from. */
+/** Throws a DataError listing every problem of the recipe the site is built from. */
 export function assertValidRecipe(): void {
   const errors = checkRecipe({ ...readRecipeInput(), packagePages: readPackagePages(join(contentDir(), 'packages')) });
-  if (errors.length) throw new RecipeError(errors.map(formatError));
+  if (errors.length) throw new DataError('recipe', errors);
 }
 
 export function recipeLoader(): Loader {

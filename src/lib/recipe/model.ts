@@ -4,9 +4,9 @@
  * files, the site components and the CLI query the model. The recipe is the only place a version
  * of the stack is written; everything the site shows comes through here.
  */
-import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { isSeq, type Node } from 'yaml';
 import type { PackageSpec } from '../../schemas/recipe';
-import { parseYaml, positionOf, type FieldPath, type SourceError, type YamlSource } from '../yaml-source';
+import { nodeAtPath, pairAtPath, parseYaml, positionOf, type FieldPath, type SourceError, type YamlSource } from '../yaml-source';
 import { parseSpec, type ParsedSpec } from './spec';
 
 /** One file of the recipe or the cluster configuration, path relative to the repository root. */
@@ -33,18 +33,6 @@ function splitPath(path: string): FieldPath {
   return path === '' ? [] : path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-/** The YAML node at `path`, or undefined (unlike yaml-source's positions, no nearest parent). */
-export function nodeAtPath(source: YamlSource, path: FieldPath): Node | undefined {
-  let node: unknown = source.doc.contents;
-  for (const step of path) {
-    if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step))?.value;
-    else if (isSeq(node) && typeof step === 'number') node = node.items[step];
-    else return undefined;
-    if (node == null) return undefined;
-  }
-  return node as Node;
-}
-
 export interface Excerpt {
   text: string;
   /** 1-based line of the first excerpt line in its file. */
@@ -64,12 +52,10 @@ export function yamlExcerpt(source: YamlSource, text: string, path: FieldPath): 
   const last = path[path.length - 1];
   let start: number | undefined;
   let end: number | undefined;
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last));
-    const key = pair?.key as Node | undefined;
-    const value = pair?.value as Node | undefined;
-    start = key?.range?.[0];
-    end = value?.range?.[1] ?? key?.range?.[1];
+  const pair = pairAtPath(source, path);
+  if (pair) {
+    start = pair.key?.range?.[0];
+    end = pair.value?.range?.[1] ?? pair.key?.range?.[1];
   } else if (isSeq(parent) && typeof last === 'number') {
     const item = parent.items[last] as Node | undefined;
     start = item?.range?.[0];
@@ -121,10 +107,7 @@ function asString(v: unknown): string | undefined {
 
 /** Line of the key that ends `path` (a map entry), else of the node at `path`. */
 function lineOf(source: YamlSource, path: FieldPath): number {
-  const parent = nodeAtPath(source, path.slice(0, -1));
-  const last = path[path.length - 1];
-  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last)) : undefined;
-  const key = pair?.key as Node | undefined;
+  const key = pairAtPath(source, path)?.key;
   return key?.range ? source.lines.linePos(key.range[0]).line : positionOf(source, path).line;
 }
 

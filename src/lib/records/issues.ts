@@ -37,13 +37,6 @@ export function countByStatus(issues: Pick<Issue, 'status'>[]): { status: IssueS
   return ISSUE_STATUSES.map((status) => ({ status, count: issues.filter((i) => i.status === status).length }));
 }
 
-export type WorkaroundFile = NonNullable<Issue['workaround']>['files'][number];
-
-/** A workaround file entry as `{ file, path? }`, whichever form the record uses. */
-export function workaroundFile(entry: WorkaroundFile): { file: string; path?: string } {
-  return typeof entry === 'string' ? { file: entry } : entry;
-}
-
 /** Files the site shows as recipe excerpts (the rest, e.g. runbook data, are linked). */
 export function isRecipeFile(file: string): boolean {
   return file.startsWith('content/recipe/') || file.startsWith('content/cluster/');

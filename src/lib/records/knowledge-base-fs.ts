@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseKnowledgeBase, type KnowledgeBase, type RecordFile } from './knowledge-base';
-import { formatError } from '../yaml-source';
+import { DataError } from '../yaml-source';
 import { listPublishedSources } from '../published-sources-fs';
 import { contentDir, displayPath, readTextFile, repoRoot, walkTree } from '../paths-fs';
 import { InputError } from '../input-error';
@@ -17,13 +17,6 @@ function readRecords(dir: string, within: string): RecordFile[] {
   return files
     .filter((path) => /\.ya?ml$/.test(path) && !path.slice(dir.length + 1).includes('/'))
     .map((path) => ({ file: displayPath(path), text: readTextFile(path, { within }) }));
-}
-
-export class KnowledgeBaseError extends Error {
-  constructor(readonly lines: string[]) {
-    super(`invalid knowledge-base data:\n${lines.map((l) => `  ${l}`).join('\n')}`);
-    this.name = 'KnowledgeBaseError';
-  }
 }
 
 /**
@@ -44,6 +37,6 @@ export function loadKnowledgeBase(dir = contentDir(), repo = repoRoot()): Knowle
   const abs = resolve(dir);
   assertContentDir(abs);
   const kb = parseKnowledgeBase(readRecords(join(abs, 'issues'), abs), readRecords(join(abs, 'packages'), abs), new Set(listPublishedSources(repo)));
-  if (kb.errors.length) throw new KnowledgeBaseError(kb.errors.map(formatError));
+  if (kb.errors.length) throw new DataError('knowledge-base data', kb.errors);
   return kb;
 }

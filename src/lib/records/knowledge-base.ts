@@ -4,9 +4,8 @@
  */
 import { issueSchema, type Issue } from '../../schemas/issue';
 import { packageSchema, type Package } from '../../schemas/package';
-import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from '../yaml-source';
+import { errorAt, nodeAtPath, parseYamlWith, type SourceError, type YamlSource } from '../yaml-source';
 import { signatureField, signatureProblem } from '../signature';
-import { workaroundFile } from './issues';
 import type { z } from 'astro/zod';
 
 export interface RecordFile {
@@ -21,11 +20,9 @@ export interface Parsed<T> {
 }
 
 function parseRecord<S extends z.ZodType>(schema: S, f: RecordFile, errors: SourceError[]): Parsed<z.output<S>> | undefined {
-  const { source, errors: syntax } = parseYaml(f.file, f.text);
-  if (!source) return void errors.push(...syntax);
-  const result = schema.safeParse(source.value ?? {});
-  if (!result.success) return void errors.push(...zodErrors(source, result.error));
-  return { record: result.data, source };
+  const parsed = parseYamlWith(schema, f.file, f.text);
+  errors.push(...parsed.errors);
+  return parsed.ok ? { record: parsed.data, source: parsed.source } : undefined;
 }
 
 function stemOf(file: string): string {
@@ -63,8 +60,9 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
       if (!known.has(pkg)) errors.push(errorAt(source, ['packages', i], `unknown package "${pkg}" (no content/packages/${pkg}.yaml)`));
     });
     record.workaround?.files.forEach((entry, i) => {
-      const { file } = workaroundFile(entry);
-      const at = typeof entry === 'string' ? ['workaround', 'files', i] : ['workaround', 'files', i, 'file'];
+      const { file } = entry;
+      // Point at `file:` when the record wrote the `{ file, path }` form, else at the list item.
+      const at = nodeAtPath(source, ['workaround', 'files', i, 'file']) ? ['workaround', 'files', i, 'file'] : ['workaround', 'files', i];
       if (repoFiles && !repoFiles.has(file)) errors.push(errorAt(source, at, `"${file}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
     });
     record.signatures.forEach((sig, i) => {
