@@ -8,22 +8,10 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/io';
+import { runCli } from '../../../helpers';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), stdin: async () => '' };
-  const code = await main(['check-recipe', ...args], io);
-  return { code, out, err };
-}
+/** `uenv-kb check-recipe <args>` in this process. */
+const cli = (args: string[]) => runCli(['check-recipe', ...args]);
 
 /** A content hash of every file and directory under `dir`, to prove a failed check wrote nothing. */
 function treeHash(dir: string): string {

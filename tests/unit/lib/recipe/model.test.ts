@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecipe } from '../../src/lib/recipe/model';
-import { parseSpec } from '../../src/lib/recipe/spec';
-import { versionLabel } from '../../src/lib/recipe/labels';
-import { recipeVersions, versionPattern } from '../../src/lib/recipe/versions';
-import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
-import { resolveSnippet } from '../../src/lib/recipe/snippet';
+import { parseRecipe } from '../../../../src/lib/recipe/model';
+import { parseSpec } from '../../../../src/lib/recipe/spec';
+import { versionLabel } from '../../../../src/lib/recipe/labels';
+import { recipeVersions, versionPattern } from '../../../../src/lib/recipe/versions';
+import { loadRecipe } from '../../../../src/lib/recipe/recipe-fs';
+import { resolveSnippet } from '../../../../src/lib/recipe/snippet';
 
 /** The packages with a page on the site; each must get its spec from the recipe or cluster config. */
 const PAGE_PACKAGES = ['libfabric', 'libcxi', 'cxi-driver', 'cassini-headers', 'nccl', 'aws-ofi-nccl', 'cray-mpich', 'libfuse', 'curl', 'xpmem', 'faiss', 'hdf5'];

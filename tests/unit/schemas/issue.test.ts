@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectedVersionSchema } from '../../src/schemas/issue';
+import { affectedVersionSchema } from '../../../src/schemas/issue';
 
 describe('affected versions are Spack specs', () => {
   it.each(['libfabric@2.0.0', 'libfabric@1.20.0:2.1.0', 'nccl@2.19:', 'hdf5@:', 'libfuse@:2.9.9', 'libfabric@main', 'nccl@2.23.4-1'])('accepts %s', (spec) => {

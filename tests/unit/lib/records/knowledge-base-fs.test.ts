@@ -3,13 +3,13 @@
  * of a valid fixture and runs the real `astro build` against it (UENV_KB_CONTENT), then checks the
  * pure parser reports the same thing.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
-import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
-import { DataError as KnowledgeBaseError } from '../../src/lib/yaml-source';
+import { astroBuild as build } from '../../../helpers';
+import { loadKnowledgeBase } from '../../../../src/lib/records/knowledge-base-fs';
+import { DataError as KnowledgeBaseError } from '../../../../src/lib/yaml-source';
 
 const VALID = 'tests/unit/fixtures/knowledge-base/valid';
 const ISSUE = 'issues/fixture-teardown-segfault.yaml';
@@ -100,21 +100,11 @@ describe('bad records are rejected with file, line and field', () => {
 });
 
 describe('the site build stops on bad records', () => {
-  let astroBuild: (dir: string) => { status: number | null; output: string };
-  beforeAll(() => {
-    astroBuild = (dir) => {
-      const out = mkdtempSync(join(tmpdir(), 'uenv-kb-dist-'));
-      try {
-        const r = spawnSync('npx', ['astro', 'build', '--outDir', out], {
-          env: { ...process.env, UENV_KB_CONTENT: dir },
-          encoding: 'utf8',
-        });
-        return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    };
-  });
+  const astroBuild = (dir: string) => {
+    const result = build({ UENV_KB_CONTENT: dir });
+    rmSync(result.outDir, { recursive: true, force: true });
+    return result;
+  };
 
   it.each(cases)('$name fails the build naming the file and field', (c) => {
     const dir = copyValid();

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkIssueRefs, fillPlaceholders, parseRunbookSteps, placeholdersOf } from '../../src/lib/runbook-steps';
-import { DataError as RunbookStepsError } from '../../src/lib/yaml-source';
-import { loadRunbookSteps } from '../../src/lib/runbook-steps-fs';
-import { formatError } from '../../src/lib/yaml-source';
+import { checkIssueRefs, fillPlaceholders, parseRunbookSteps, placeholdersOf } from '../../../src/lib/runbook-steps';
+import { DataError as RunbookStepsError } from '../../../src/lib/yaml-source';
+import { loadRunbookSteps } from '../../../src/lib/runbook-steps-fs';
+import { formatError } from '../../../src/lib/yaml-source';
 
 const FIXTURE = 'tests/unit/fixtures/runbook-steps/two-steps.sh';
 const fixture = { file: FIXTURE, text: readFileSync(FIXTURE, 'utf8') };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGraph, neighbours, openIssueCounts, stackGraph } from '../../src/lib/graph';
-import { loadDependencyMap } from '../../src/lib/graph-fs';
-import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
-import { ISSUE_STATUSES } from '../../src/schemas/issue';
+import { layoutGraph, neighbours, openIssueCounts, stackGraph } from '../../../src/lib/graph';
+import { loadDependencyMap } from '../../../src/lib/graph-fs';
+import { loadKnowledgeBase } from '../../../src/lib/records/knowledge-base-fs';
+import { ISSUE_STATUSES } from '../../../src/schemas/issue';
 
 describe('open issues', () => {
   it('counts open and workaround, not fixed-upstream or wontfix', () => {
