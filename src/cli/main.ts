@@ -6,6 +6,7 @@ import { defaultIO, type CliIO, type Command } from './io';
 
 /** Each command lives in its own module; add one line here per command. */
 const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  affected: { summary: 'list the known issues that apply to a built stack (spack.lock) or to versions', load: () => import('./affected') },
   'check-data': { summary: 'validate the issue and package records in content/', load: () => import('./check-data') },
   'check-recipe': { summary: 'validate the stackinator recipe and cluster configuration', load: () => import('./check-recipe') },
   diagnose: { summary: 'match a log against the known issues (exit 0 match, 1 none, 2 bad input)', load: () => import('./diagnose') },
