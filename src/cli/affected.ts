@@ -11,6 +11,7 @@ import { displayPath, readTextFile } from '../lib/paths-fs';
 import { InputError } from '../lib/input-error';
 import { DataError } from '../lib/yaml-source';
 import { issueUrl, publicSiteUrl } from '../lib/site';
+import { SLUG_PATTERN } from '../schemas/common';
 
 const USAGE = `usage: uenv-kb affected [spack.lock …] [--spec NAME@VERSION …] [--json]
 
@@ -38,7 +39,7 @@ function parseArgs(args: string[]): Options | string {
     if (arg === '--json') opts.json = true;
     else if (arg === '--spec' || arg.startsWith('--spec=')) {
       const value = arg === '--spec' ? args[++i] : arg.slice('--spec='.length);
-      if (!value || !/^[a-z0-9]+(?:-[a-z0-9]+)*@[\w.=+-]+$/.test(value)) return `--spec needs NAME@VERSION (e.g. libfabric@2.0.0), not ${JSON.stringify(value ?? '')}`;
+      if (!value || !new RegExp(`^${SLUG_PATTERN}@[\\w.=+-]+$`).test(value)) return `--spec needs NAME@VERSION (e.g. libfabric@2.0.0), not ${JSON.stringify(value ?? '')}`;
       opts.specs.push(value);
     } else if (arg.startsWith('-')) return `unknown option "${arg}"`;
     else opts.locks.push(arg);

@@ -8,6 +8,9 @@
  * the branch words are above every number, in the order stable < trunk < head < master < main < develop.
  */
 
+import { SLUG_PATTERN } from '../schemas/common';
+
+const AFFECTED_SPEC = new RegExp(`^(${SLUG_PATTERN})@([\\w.+-]*)(?::([\\w.+-]*))?$`);
 const BRANCH_WORDS = ['stable', 'trunk', 'head', 'master', 'main', 'develop'];
 
 export interface AffectedSpec {
@@ -19,7 +22,7 @@ export interface AffectedSpec {
 
 /** `name@from:to`, `name@version`, `name@:to`, `name@from:` → bounds; undefined for anything else. */
 export function parseAffectedSpec(spec: string): AffectedSpec | undefined {
-  const m = /^([a-z0-9]+(?:-[a-z0-9]+)*)@([\w.+-]*)(?::([\w.+-]*))?$/.exec(spec);
+  const m = AFFECTED_SPEC.exec(spec);
   if (!m) return undefined;
   const [, name, first, second] = m;
   if (second === undefined) return first ? { name: name!, from: first, to: first } : undefined;

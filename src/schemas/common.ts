@@ -3,7 +3,8 @@ import { z } from 'astro/zod';
 import { markdownProblem } from './markdown';
 
 /** Lowercase words joined by single hyphens: issue ids, package ids (Spack package names). */
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_PATTERN = '[a-z0-9]+(?:-[a-z0-9]+)*';
+export const SLUG = new RegExp(`^${SLUG_PATTERN}$`);
 
 export const slug = (message = 'must be a lowercase slug (a-z, 0-9, single hyphens)') => z.string().regex(SLUG, message);
 

@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { linkSchema } from './link';
-import { httpsUrl, httpUrl, isoDate, markdown, repoPath, slug } from './common';
+import { httpsUrl, httpUrl, isoDate, markdown, repoPath, slug, SLUG_PATTERN } from './common';
 import { ISSUE_STATUSES } from './issue-status';
 import { ISSUE_AREA_IDS } from './issue-area';
 
@@ -61,7 +61,7 @@ export const contextSchema = z
  * A Spack spec naming affected versions: `name@range`, where range is a version (`2.0.0`), an inclusive
  * range with open ends allowed (`1.20:2.1`, `:1.22`, `2.19:`) or a branch (`main`, `master`, `develop`).
  */
-const specPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*@(?:[\w.+-]+|[\w.+-]*:[\w.+-]*)$/;
+const specPattern = new RegExp(`^${SLUG_PATTERN}@(?:[\\w.+-]+|[\\w.+-]*:[\\w.+-]*)$`);
 
 export const affectedVersionSchema = z.strictObject({
   /** e.g. `libfabric@1.20.0:2.1.0`, `nccl@2.19:`, `libfabric@main`. */

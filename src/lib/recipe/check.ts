@@ -21,6 +21,7 @@ import {
 import { parseRecipe, type Recipe, type RecipeFile, type RecipeInput } from './model';
 import { compilerProvided, parseSpec, specLintProblem } from './spec';
 import { checkSource, errorAt, keyErrorAt, parseYaml, type SourceError, type YamlSource } from '../yaml-source';
+import { SLUG } from '../../schemas/common';
 
 export interface CheckInput extends RecipeInput {
   /** content/packages/*.yaml: each page's `spack` (or `id`) must have a spec. */
@@ -90,7 +91,7 @@ function checkFiles(c: Checker, input: CheckInput): void {
     if (!dir.startsWith(packagesDir)) continue;
     const name = dir.slice(packagesDir.length);
     if (name.includes('/')) continue;
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+    if (!SLUG.test(name)) {
       c.errors.push(fileError(`${dir}/package.py`, `override directory "${name}" must be a Spack package name (lowercase, hyphens; Spack <= 0.23 layout)`));
     }
     if (!files.has(`${dir}/package.py`)) c.errors.push(fileError(`${dir}/package.py`, `override directory "${name}" has no package.py`));
