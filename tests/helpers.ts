@@ -21,6 +21,15 @@ export async function runCli(args: string[], stdin = ''): Promise<CliRun> {
   return { code, out, err };
 }
 
+/**
+ * The one line of a refusal: exit 2, nothing on stdout, exactly one line on stderr and no stack trace. Undefined
+ * when the run was anything else, so a test can `expect(refusal(run)).toMatch(...)`.
+ */
+export function refusal(run: CliRun): string | undefined {
+  const lines = run.err.trim().split('\n');
+  return run.code === 2 && run.out === '' && lines.length === 1 ? lines[0] : undefined;
+}
+
 /** A fresh scratch directory; remove it with removeDir. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `uenv-kb-${prefix}-`));

@@ -3,7 +3,7 @@
  * of a built stack (its environments' spack.lock files) or to versions named on the command line.
  * Exit 0 none apply, 1 some apply, 2 bad input.
  */
-import type { Command } from './io';
+import { commandOptions, type Command } from './io';
 import { loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
 import { affectedIssues, type ConcretePackage } from '../lib/records/affected';
 import { parseSpackLock, SpackLockError } from '../lib/spack-lock';
@@ -49,15 +49,8 @@ function parseArgs(args: string[]): Options | string {
 }
 
 export const run: Command = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
-    return 0;
-  }
-  const opts = parseArgs(args);
-  if (typeof opts === 'string') {
-    io.err(`uenv-kb affected: ${opts}\n\n${USAGE}`);
-    return 2;
-  }
+  const opts = commandOptions('affected', args, io, USAGE, parseArgs);
+  if (typeof opts === 'number') return opts;
   const packages: ConcretePackage[] = opts.specs.map((s) => ({ name: s.slice(0, s.indexOf('@')), version: s.slice(s.indexOf('@') + 1), from: '--spec' }));
   let origin: string;
   let issues;

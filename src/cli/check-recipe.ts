@@ -1,6 +1,6 @@
 /** `uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]`: the recipe checks the site build runs. */
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from './io';
+import { commandOptions, type Command } from './io';
 import { checkRecipe } from '../lib/recipe/check';
 import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe/recipe-fs';
 import { formatError } from '../lib/yaml-source';
@@ -44,15 +44,8 @@ function parseArgs(args: string[]): Options | string {
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
 export const run: Command = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
-    return 0;
-  }
-  const opts = parseArgs(args);
-  if (typeof opts === 'string') {
-    io.err(`uenv-kb check-recipe: ${opts}\n\n${USAGE}`);
-    return 2;
-  }
+  const opts = commandOptions('check-recipe', args, io, USAGE, parseArgs);
+  if (typeof opts === 'number') return opts;
   for (const [what, dir] of [['recipe', opts.recipe], ['--system', opts.system], ['--packages', opts.packages]] as const) {
     // The package pages are optional outside this repository; the recipe and system are not.
     if (what === '--packages' && dir === DEFAULT_PACKAGES_DIR && !existsSync(dir)) continue;

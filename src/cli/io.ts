@@ -45,3 +45,18 @@ export const defaultIO: CliIO = {
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   stdin: readStdin,
 };
+
+/**
+ * The start every command shares: `--help`/`-h` prints `usage` (exit 0); arguments `parse` refuses print the problem
+ * and `usage` (exit 2). Returns the options, or the exit status to return.
+ */
+export function commandOptions<T>(name: string, args: string[], io: CliIO, usage: string, parse: (args: string[]) => T | string): T | number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(usage);
+    return 0;
+  }
+  const opts = parse(args);
+  if (typeof opts !== 'string') return opts;
+  io.err(`uenv-kb ${name}: ${opts}\n\n${usage}`);
+  return 2;
+}

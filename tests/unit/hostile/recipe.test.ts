@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { removeDir, runCli, tempDir } from '../../helpers';
+import { removeDir, runCli, tempDir, refusal, type CliRun } from '../../helpers';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -23,13 +23,12 @@ function recipe(): string {
 
 const check = (dir: string) => runCli(['check-recipe', join(dir, 'r'), '--system', join(dir, 's'), '--packages', join(dir, 'p')]);
 
-function expectRefused(run: { code: number; out: string; err: string }, name: string, reason: RegExp): void {
-  expect(run.code, run.err).toBe(2);
-  const lines = run.err.trim().split('\n');
-  expect(lines, run.err).toHaveLength(1);
-  expect(lines[0]).toContain(name);
-  expect(lines[0]).toMatch(reason);
-  expect(run.out).toBe('');
+/** One error line with `name` and `reason`, exit 2 (see refusal). */
+function expectRefused(run: CliRun, name: string, reason: RegExp): void {
+  const line = refusal(run);
+  expect(line, `exit ${run.code}\n${run.err}`).toBeDefined();
+  expect(line).toContain(name);
+  expect(line).toMatch(reason);
 }
 
 describe('check-recipe on hostile files', () => {

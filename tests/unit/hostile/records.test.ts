@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { copyOf, removeDir, runCli, tempDir, VALID_CONTENT } from '../../helpers';
+import { copyOf, removeDir, runCli, tempDir, VALID_CONTENT, refusal, type CliRun } from '../../helpers';
 
 const ISSUE = 'issues/fixture-teardown-segfault.yaml';
 const SECRET = 'TOP-SECRET-7f3a9c';
@@ -37,15 +37,12 @@ function edit(dir: string, file: string, from: string | RegExp, to: string): voi
   writeFileSync(path, next);
 }
 
-/** One error line, naming `name`, and exit 2. */
-function expectRefused(run: { code: number; out: string; err: string }, name: string, reason: RegExp): void {
-  expect(run.code, run.err).toBe(2);
-  const lines = run.err.trim().split('\n');
-  expect(lines, run.err).toHaveLength(1);
-  expect(lines[0]).toContain(name);
-  expect(lines[0]).toMatch(reason);
-  expect(run.err).not.toMatch(/\n\s+at /); // no stack trace
-  expect(run.out).toBe('');
+/** One error line with `name` and `reason`, exit 2 (see refusal). */
+function expectRefused(run: CliRun, name: string, reason: RegExp): void {
+  const line = refusal(run);
+  expect(line, `exit ${run.code}\n${run.err}`).toBeDefined();
+  expect(line).toContain(name);
+  expect(line).toMatch(reason);
 }
 
 describe('record Markdown (item 1)', () => {
