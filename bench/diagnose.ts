@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { timeMedian, type BenchResult } from './lib';
 import { compileDiagnoser, type DiagnosableIssue } from '../src/lib/diagnose';
-import { loadKnowledgeBase } from '../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../src/lib/records/knowledge-base-fs';
 import { normalizeDisplayText, toDisplayText } from '../src/lib/log-normalize';
 import { compileSignature } from '../src/lib/signature';
 

@@ -4,10 +4,11 @@
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputTooLargeError, readCapped, type CliIO, type Command } from './main';
+import { InputTooLargeError, readCapped, type CliIO, type Command } from './io';
 import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
 import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
-import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
+import { DataError as KnowledgeBaseError } from '../lib/yaml-source';
 import { publicSiteUrl } from '../lib/site';
 
 const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N]

@@ -5,6 +5,7 @@
  * `src/lib/recipe-check.ts`.
  */
 import { z } from 'astro/zod';
+import { slug } from './common';
 
 /** `gcc@13`, `gcc@12.3`, `gcc@13.2.0` (one digit per minor part, as stackinator's pattern). */
 export const GCC_SPEC = /^gcc@\d{1,2}(\.\d(\.\d)?)?$/;
@@ -207,7 +208,7 @@ export type SpecSource = PackageSpec['source'];
 
 /** content/deps.yaml: Spack package → its direct dependencies, for the stack graph. */
 export const dependencyMapSchema = z.record(
-  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a Spack package name'),
-  z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a Spack package name'), { error: 'must be a list of Spack package names' }),
+  slug('must be a Spack package name'),
+  z.array(slug('must be a Spack package name'), { error: 'must be a list of Spack package names' }),
   { error: 'must be a map of package to its dependencies' },
 );

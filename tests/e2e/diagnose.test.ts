@@ -74,7 +74,7 @@ test('a file over the size limit is refused with a clear message', async ({ page
     input.dispatchEvent(new Event('change', { bubbles: true }));
   });
   await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'error');
-  await expect(page.locator('.diagnose-status')).toHaveText(/huge\.log is 10\.0 MiB, over the 10\.0 MiB limit/);
+  await expect(page.locator('.diagnose-status')).toHaveText(/huge\.log is 10485761 bytes, over the limit of 10485760 bytes \(10 MiB\)/);
 });
 
 test('the tool area is kept out of the search index', async ({ page }) => {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileDiagnoser } from '../../src/lib/diagnose';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 
 const CORPUS = 'tests/fixtures/logs';
 const issues = loadKnowledgeBase().issues.map((i) => i.record);
