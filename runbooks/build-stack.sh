@@ -2,6 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Rebuild the uenv stack from this repository's recipe with stackinator: checks, sources, validation,
 # configure, build, report. Resumable: finished steps leave stamps in the build directory.
+# Thin: usage, options, main; the steps are in lib/build-steps.sh, their state in lib/build-state.sh.
 set -euo pipefail
 
 UK_PROG=build-stack.sh
@@ -50,13 +51,6 @@ Exit status: 0 done, 1 a step or check failed, 2 bad usage.
 EOF
 }
 
-# uk_build_value <option> <value> ...: an option's value must be there and not empty: an empty
-# value would otherwise silently become the default (`--build ""` building in /dev/shm/$USER).
-uk_build_value() {
-  uk_need_value "$1" $#
-  [ -n "$2" ] || uk_usage_error "option $1 needs a value, got an empty string"
-}
-
 # uk_build_parse_args <args...>: sets the UK_BUILD_* globals.
 uk_build_parse_args() {
   UK_BUILD_REPO="$(uk_repo_root)"
@@ -66,16 +60,16 @@ uk_build_parse_args() {
   UK_BUILD_NPX="${UK_BUILD_NPX:-npx}"
   while [ $# -gt 0 ]; do
     case "$1" in
-      --recipe) uk_build_value "$@"; UK_BUILD_RECIPE=$2; shift ;;
-      --system) uk_build_value "$@"; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
-      --build) uk_build_value "$@"; UK_BUILD_DIR=$2; shift ;;
-      --mount) uk_build_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
-      --cache) uk_build_value "$@"; UK_BUILD_CACHE=$2; shift ;;
-      --stackinator) uk_build_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
-      --jobs) uk_build_value "$@"; UK_BUILD_JOBS=$2; shift ;;
-      --min-free) uk_build_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
-      --from) uk_build_value "$@"; UK_BUILD_FROM=$2; shift ;;
-      --only) uk_build_value "$@"; UK_BUILD_ONLY=$2; shift ;;
+      --recipe) uk_need_nonempty_value "$@"; UK_BUILD_RECIPE=$2; shift ;;
+      --system) uk_need_nonempty_value "$@"; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
+      --build) uk_need_nonempty_value "$@"; UK_BUILD_DIR=$2; shift ;;
+      --mount) uk_need_nonempty_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
+      --cache) uk_need_nonempty_value "$@"; UK_BUILD_CACHE=$2; shift ;;
+      --stackinator) uk_need_nonempty_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
+      --jobs) uk_need_nonempty_value "$@"; UK_BUILD_JOBS=$2; shift ;;
+      --min-free) uk_need_nonempty_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
+      --from) uk_need_nonempty_value "$@"; UK_BUILD_FROM=$2; shift ;;
+      --only) uk_need_nonempty_value "$@"; UK_BUILD_ONLY=$2; shift ;;
       --dry-run) UK_BUILD_DRY_RUN=1 ;;
       --yes) UK_BUILD_YES=1 ;;
       -h | --help) uk_build_usage; exit 0 ;;
@@ -103,27 +97,6 @@ uk_build_parse_args() {
   UK_BUILD_SYSTEM="$(realpath -m -- "${UK_BUILD_SYSTEM:-$UK_BUILD_DIR/sources/alps-cluster-config/internal-cxi}")"
   [ -z "$UK_BUILD_CACHE" ] || UK_BUILD_CACHE="$(realpath -m -- "$UK_BUILD_CACHE")"
   UK_BUILD_JOBS="${UK_BUILD_JOBS:-$(nproc)}"
-}
-
-# uk_build_confirm <first-step>: asks before a run that changes things, unless --yes.
-uk_build_confirm() {
-  [ "$UK_BUILD_YES" = 1 ] && return 0
-  [ -t 0 ] || uk_die "not asking without a terminal: add --yes to build in $UK_BUILD_DIR"
-  local answer
-  read -r -p "Build in $UK_BUILD_DIR from step '$1' with $UK_BUILD_JOBS jobs? [y/N] " answer
-  [[ "$answer" =~ ^[Yy] ]] || uk_die "cancelled; nothing was changed"
-}
-
-# uk_build_check_earlier_done <n>: --from needs every step before <n> finished; --only only warns.
-uk_build_check_earlier_done() {
-  local n slug
-  [ -n "$UK_BUILD_FROM$UK_BUILD_ONLY" ] || return 0
-  while read -r n slug; do
-    [ "$n" -lt "$1" ] || break
-    uk_build_is_done "$n" "$slug" && continue
-    [ -z "$UK_BUILD_FROM" ] || uk_die "--from $UK_BUILD_FROM: step $n ($slug) has not finished yet; run without --from to continue where the build stands"
-    uk_warn "--only $UK_BUILD_ONLY: step $n ($slug) has not finished; this step may lack what it produces"
-  done < <(uk_build_steps)
 }
 
 uk_build_main() {
@@ -179,4 +152,5 @@ uk_build_main() {
   [ -z "$UK_BUILD_DRY_RUN_FAILED" ] || uk_die "dry run: a real run would stop at step 1: $UK_BUILD_DRY_RUN_FAILED"
 }
 
-uk_build_main "$@"
+# Sourcing with UK_NOOP set defines the functions without running them (tests).
+[ -n "${UK_NOOP:-}" ] || uk_build_main "$@"

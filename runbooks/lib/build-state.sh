@@ -236,3 +236,24 @@ uk_build_run_step() {
   date -u +%Y-%m-%dT%H:%M:%SZ >"$(uk_build_stamp_path "$n" "$slug")"
   rm -f -- "$state/running"
 }
+
+# uk_build_confirm <first-step>: asks before a run that changes things, unless --yes.
+uk_build_confirm() {
+  [ "$UK_BUILD_YES" = 1 ] && return 0
+  [ -t 0 ] || uk_die "not asking without a terminal: add --yes to build in $UK_BUILD_DIR"
+  local answer
+  read -r -p "Build in $UK_BUILD_DIR from step '$1' with $UK_BUILD_JOBS jobs? [y/N] " answer
+  [[ "$answer" =~ ^[Yy] ]] || uk_die "cancelled; nothing was changed"
+}
+
+# uk_build_check_earlier_done <n>: --from needs every step before <n> finished; --only only warns.
+uk_build_check_earlier_done() {
+  local n slug
+  [ -n "$UK_BUILD_FROM$UK_BUILD_ONLY" ] || return 0
+  while read -r n slug; do
+    [ "$n" -lt "$1" ] || break
+    uk_build_is_done "$n" "$slug" && continue
+    [ -z "$UK_BUILD_FROM" ] || uk_die "--from $UK_BUILD_FROM: step $n ($slug) has not finished yet; run without --from to continue where the build stands"
+    uk_warn "--only $UK_BUILD_ONLY: step $n ($slug) has not finished; this step may lack what it produces"
+  done < <(uk_build_steps)
+}

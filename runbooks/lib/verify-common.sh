@@ -1,18 +1,18 @@
 # shellcheck shell=bash
 # Helpers for runbooks/verify-stack.sh. Sourced only: defines functions, runs nothing.
-# Functions carry the vs_ prefix, globals VS_. The analysis is in runbooks/lib/verify_*.py
+# Functions carry the uk_verify_ prefix, globals UK_VERIFY_. The analysis is in runbooks/lib/verify_*.py
 # (python3 standard library only: login nodes have no pip packages).
 
-# vs_py <module> <args...>: runs one of the analysis modules beside this file.
-vs_py() {
+# uk_verify_py <module> <args...>: runs one of the analysis modules beside this file.
+uk_verify_py() {
   local module=$1
   shift
-  python3 "$VS_LIB/$module.py" "$@"
+  python3 "$UK_VERIFY_LIB/py/$module.py" "$@"
 }
 
-# vs_require_python: python3 3.6 or newer, before any work: SLES 15 login nodes ship 3.6, and the
+# uk_verify_require_python: python3 3.6 or newer, before any work: SLES 15 login nodes ship 3.6, and the
 # analysis modules keep to it (tests/runbooks/verify-python.bats guards that).
-vs_require_python() {
+uk_verify_require_python() {
   local version
   command -v python3 >/dev/null 2>&1 || uk_usage_error "python3 not found on PATH: the checks need python3 3.6 or newer"
   # %-formatting, so even a Python 2 named python3 can say what it is.
@@ -24,9 +24,9 @@ vs_require_python() {
   fi
 }
 
-# vs_resolve_program <var> <option>: the program an option names (a path, or a command on PATH) must
+# uk_verify_resolve_program <var> <option>: the program an option names (a path, or a command on PATH) must
 # be an executable file here, else it is bad usage, not a failing stack; <var> gets its absolute path.
-vs_resolve_program() {
+uk_verify_resolve_program() {
   local value=${!1} path
   if ! path=$(command -v -- "$value") || [ ! -f "$path" ] || [ ! -x "$path" ]; then
     uk_usage_error "$2 $value: no such executable file"
@@ -34,9 +34,9 @@ vs_resolve_program() {
   printf -v "$1" '%s' "$(uk_abspath "$path")"
 }
 
-# vs_check_json_path <file>: --json must name a new file in a writable directory, checked before any
+# uk_verify_check_json_path <file>: --json must name a new file in a writable directory, checked before any
 # check runs: a report never replaces a file, and a long run must not end unable to save its report.
-vs_check_json_path() {
+uk_verify_check_json_path() {
   local dir
   if [ -e "$1" ] || [ -L "$1" ]; then
     uk_usage_error "--json $1: already exists; verify-stack.sh never overwrites a file (remove it or name a new one)"
@@ -47,122 +47,122 @@ vs_check_json_path() {
   fi
 }
 
-# vs_publish_report <report> <file>: copies a report from scratch to --json FILE. noclobber opens
+# uk_verify_publish_report <report> <file>: copies a report from scratch to --json FILE. noclobber opens
 # FILE with O_EXCL, so a file that appeared during the run is still not overwritten.
-vs_publish_report() {
+uk_verify_publish_report() {
   [ -f "$1" ] || return 0 # the check died before its verdict: nothing to save
   (set -C && cat -- "$1" >"$2") 2>/dev/null ||
     uk_usage_error "--json $2: cannot create it (it appeared during the run, or its directory is not writable); the report is not saved"
 }
 
-# vs_scratch <name>: a new directory under --workdir, in VS_SCRATCH, that this run owns and removes
+# uk_verify_scratch <name>: a new directory under --workdir, in UK_VERIFY_SCRATCH, that this run owns and removes
 # at exit (not through $(...): the cleanup list must live in this shell).
-vs_scratch() {
-  VS_SCRATCH=$(mktemp -d "$VS_WORKDIR/verify-$1.XXXXXX") || uk_die "--workdir $VS_WORKDIR: cannot create a scratch directory"
-  VS_CLEANUP+=("$VS_SCRATCH")
+uk_verify_scratch() {
+  UK_VERIFY_SCRATCH=$(mktemp -d "$UK_VERIFY_WORKDIR/verify-$1.XXXXXX") || uk_die "--workdir $UK_VERIFY_WORKDIR: cannot create a scratch directory"
+  UK_VERIFY_CLEANUP+=("$UK_VERIFY_SCRATCH")
 }
 
-# vs_cleanup: removes only the scratch directories this run created (EXIT trap).
-vs_cleanup() {
+# uk_verify_cleanup: removes only the scratch directories this run created (EXIT trap).
+uk_verify_cleanup() {
   local dir
-  for dir in "${VS_CLEANUP[@]}"; do
+  for dir in "${UK_VERIFY_CLEANUP[@]}"; do
     case "$dir" in */verify-*.??????) rm -rf -- "$dir" ;; esac
   done
 }
 
-# vs_store_tool <name>: the store's own copy of a program, e.g. fi_info; empty when there is none.
+# uk_verify_store_tool <name>: the store's own copy of a program, e.g. fi_info; empty when there is none.
 # Looks in <store>/bin, the uenv views (<store>/env/*/bin), then anywhere under the store.
-vs_store_tool() {
+uk_verify_store_tool() {
   local c
-  for c in "$VS_STORE/bin/$1" "$VS_STORE"/env/*/bin/"$1"; do
+  for c in "$UK_VERIFY_STORE/bin/$1" "$UK_VERIFY_STORE"/env/*/bin/"$1"; do
     [ -x "$c" ] && { printf '%s\n' "$c"; return 0; }
   done
-  find "$VS_STORE" -path "*/bin/$1" \( -type f -o -type l \) -perm -u+x 2>/dev/null | LC_ALL=C sort | head -n 1
+  find "$UK_VERIFY_STORE" -path "*/bin/$1" \( -type f -o -type l \) -perm -u+x 2>/dev/null | LC_ALL=C sort | head -n 1
 }
 
-# vs_run_traced <dir> <cmd...>: runs cmd with glibc's loader trace (LD_DEBUG=files,libs) written to
-# <dir>/ld.<pid>, its output to <dir>/out and <dir>/err, and no core file. Sets VS_TRACED_PID and
-# VS_TRACED_STATUS (128+N when killed by signal N).
-# shellcheck disable=SC2034  # VS_TRACED_* are read by the caller
-vs_run_traced() {
+# uk_verify_run_traced <dir> <cmd...>: runs cmd with glibc's loader trace (LD_DEBUG=files,libs) written to
+# <dir>/ld.<pid>, its output to <dir>/out and <dir>/err, and no core file. Sets UK_VERIFY_TRACED_PID and
+# UK_VERIFY_TRACED_STATUS (128+N when killed by signal N).
+# shellcheck disable=SC2034  # UK_VERIFY_TRACED_* are read by the caller
+uk_verify_run_traced() {
   local dir=$1
   shift
   (
     ulimit -c 0
     exec env LD_DEBUG=files,libs LD_DEBUG_OUTPUT="$dir/ld" "$@"
   ) >"$dir/out" 2>"$dir/err" &
-  VS_TRACED_PID=$!
-  VS_TRACED_STATUS=0
-  wait "$VS_TRACED_PID" 2>/dev/null || VS_TRACED_STATUS=$?
+  UK_VERIFY_TRACED_PID=$!
+  UK_VERIFY_TRACED_STATUS=0
+  wait "$UK_VERIFY_TRACED_PID" 2>/dev/null || UK_VERIFY_TRACED_STATUS=$?
 }
 
-# vs_srun_args: the srun options from --nodes/--ntasks/--partition/--account/--mpi/--srun-arg
-# into VS_SRUN_ARGS.
-vs_srun_args() {
-  VS_SRUN_ARGS=(--nodes "$VS_NODES" --ntasks "$VS_NTASKS")
-  [ -z "$VS_PARTITION" ] || VS_SRUN_ARGS+=(--partition "$VS_PARTITION")
-  [ -z "$VS_ACCOUNT" ] || VS_SRUN_ARGS+=(--account "$VS_ACCOUNT")
-  [ -z "$VS_MPI" ] || VS_SRUN_ARGS+=("--mpi=$VS_MPI")
-  VS_SRUN_ARGS+=("${VS_EXTRA_SRUN[@]}")
+# uk_verify_srun_args: the srun options from --nodes/--ntasks/--partition/--account/--mpi/--srun-arg
+# into UK_VERIFY_SRUN_ARGS.
+uk_verify_srun_args() {
+  UK_VERIFY_SRUN_ARGS=(--nodes "$UK_VERIFY_NODES" --ntasks "$UK_VERIFY_NTASKS")
+  [ -z "$UK_VERIFY_PARTITION" ] || UK_VERIFY_SRUN_ARGS+=(--partition "$UK_VERIFY_PARTITION")
+  [ -z "$UK_VERIFY_ACCOUNT" ] || UK_VERIFY_SRUN_ARGS+=(--account "$UK_VERIFY_ACCOUNT")
+  [ -z "$UK_VERIFY_MPI" ] || UK_VERIFY_SRUN_ARGS+=("--mpi=$UK_VERIFY_MPI")
+  UK_VERIFY_SRUN_ARGS+=("${UK_VERIFY_EXTRA_SRUN[@]}")
 }
 
-# vs_gpu_count: GPUs on a compute node (one srun task, same partition and account), or here
+# uk_verify_gpu_count: GPUs on a compute node (one srun task, same partition and account), or here
 # without Slurm. Counts /dev/nvidia<N>, which exists only where the NVIDIA driver runs. Fails when
 # srun cannot start it: the caller must not read that as "no GPU".
-vs_gpu_count() {
+uk_verify_gpu_count() {
   # shellcheck disable=SC2016  # expanded by the probe's own shell, on the compute node
   local probe='shopt -s nullglob; g=(/dev/nvidia[0-9]*); echo ${#g[@]}'
   if command -v srun >/dev/null 2>&1; then
     local args=(--nodes 1 --ntasks 1)
-    [ -z "$VS_PARTITION" ] || args+=(--partition "$VS_PARTITION")
-    [ -z "$VS_ACCOUNT" ] || args+=(--account "$VS_ACCOUNT")
-    srun "${args[@]}" "${VS_EXTRA_SRUN[@]}" bash -c "$probe"
+    [ -z "$UK_VERIFY_PARTITION" ] || args+=(--partition "$UK_VERIFY_PARTITION")
+    [ -z "$UK_VERIFY_ACCOUNT" ] || args+=(--account "$UK_VERIFY_ACCOUNT")
+    srun "${args[@]}" "${UK_VERIFY_EXTRA_SRUN[@]}" bash -c "$probe"
   else
     bash -c "$probe"
   fi
 }
 
-# vs_read_nccl_env <file>: the NAME=VALUE settings of runbooks/data/nccl.env into VS_NCCL_ENV.
+# uk_verify_read_nccl_env <file>: the NAME=VALUE settings of runbooks/data/nccl.env into UK_VERIFY_NCCL_ENV.
 # Format: NAME=VALUE # SOURCE; the value runs to " # ".
-vs_read_nccl_env() {
+uk_verify_read_nccl_env() {
   local file=$1 line n=0
   [ -r "$file" ] || uk_usage_error "--nccl-env $file: cannot read"
-  VS_NCCL_ENV=()
+  UK_VERIFY_NCCL_ENV=()
   while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
     case "$line" in '' | '#'*) continue ;; esac
     [[ "$line" == *' # '* ]] || uk_die "$file:$n: every setting needs a source: NAME=VALUE # SOURCE"
     line=${line%% # *}
     [[ "$line" =~ ^[A-Z_][A-Z0-9_]*=.+$ ]] || uk_die "$file:$n: expected NAME=VALUE, got: $line"
-    VS_NCCL_ENV+=("$line")
+    UK_VERIFY_NCCL_ENV+=("$line")
   done <"$file"
 }
 
-# vs_reexec_in_image <image> <args...>: runs this script again with the image mounted at the store
+# uk_verify_reexec_in_image <image> <args...>: runs this script again with the image mounted at the store
 # path, in a mount namespace of its own so nothing outlives the run: squashfs-mount where it exists
-# (clusters, no root needed), else unshare(1) as root. VS_IMAGE_MOUNTED tells the inner run.
-vs_reexec_in_image() {
+# (clusters, no root needed), else unshare(1) as root. UK_VERIFY_IMAGE_MOUNTED tells the inner run.
+uk_verify_reexec_in_image() {
   local image=$1 stage status=0
   shift
   [ -f "$image" ] || uk_usage_error "--image $image: no such file"
-  export VS_IMAGE_MOUNTED=1
+  export UK_VERIFY_IMAGE_MOUNTED=1
   if [ "$(id -u)" -ne 0 ] && command -v squashfs-mount >/dev/null 2>&1; then
-    exec squashfs-mount "$image:$VS_STORE" -- "$VS_SELF" "$@"
+    exec squashfs-mount "$image:$UK_VERIFY_STORE" -- "$UK_VERIFY_SELF" "$@"
   fi
   [ "$(id -u)" -eq 0 ] || uk_die "--image needs squashfs-mount or root (private mount namespace); or mount the image and pass --store"
   uk_require_cmd unshare mount
   stage=$(mktemp -d "${TMPDIR:-/tmp}/verify-stack-mnt.XXXXXX")
   # shellcheck disable=SC2016  # expanded by the inner bash
-  unshare -m --propagation private -- bash -c 'source "$1/common.sh"; source "$1/verify-common.sh"; shift; vs_mounted_exec "$@"' \
-    vs-mount "$VS_LIB" "$image" "$VS_STORE" "$stage" "$VS_SELF" "$@" || status=$?
+  unshare -m --propagation private -- bash -c 'source "$1/common.sh"; source "$1/verify-common.sh"; shift; uk_verify_mounted_exec "$@"' \
+    vs-mount "$UK_VERIFY_LIB" "$image" "$UK_VERIFY_STORE" "$stage" "$UK_VERIFY_SELF" "$@" || status=$?
   rmdir -- "$stage" 2>/dev/null || true
   exit "$status"
 }
 
-# vs_mounted_exec <image> <store> <stage> <cmd...>: inside the private namespace, mounts the image
+# uk_verify_mounted_exec <image> <store> <stage> <cmd...>: inside the private namespace, mounts the image
 # read-only and runs cmd with it at <store>. A missing top-level mount point is made inside a
 # bubblewrap root built from bind mounts, so the host's / is never written.
-vs_mounted_exec() {
+uk_verify_mounted_exec() {
   local image=$1 store=$2 stage=$3 e
   shift 3
   mount -o loop,ro -t squashfs "$image" "$stage" || uk_die "--image $image: cannot mount it (squashfs, loop)"

@@ -7,7 +7,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_images "$BATS_FILE_TMPDIR" clean faulty
+  uk_test_fixture_images "$BATS_FILE_TMPDIR" clean faulty
 }
 
 setup() {
@@ -47,12 +47,12 @@ setup() {
   printf '{"check":"audit","status":"pass","summary":"ok","violations":[]}\n' > reports/audit.json
   printf '{"check":"fabric","status":"pass","summary":"ok","violations":[]}\n' > reports/fabric.json
   printf '{"check":"nccl","status":"skipped","summary":"skipped: no GPU","violations":[]}\n' > reports/nccl.json
-  run python3 "$UK_TEST_ROOT/runbooks/lib/verify_report.py" --merge all.json reports audit=0 runtime=139 fabric=1 nccl=0
+  run python3 "$UK_TEST_ROOT/runbooks/lib/py/report.py" --merge all.json reports audit=0 runtime=139 fabric=1 nccl=0
   uk_test_assert_status 1
   [ "$(jq -c '[.status, [.checks[] | [.check, .status, .summary]]]' all.json)" \
     = '["error",[["audit","pass","ok"],["runtime","error","exited with status 139 without a report"],["fabric","error","exited with status 1 without a report"],["nccl","skipped","skipped: no GPU"]]]' ]
   # Checks that passed or were skipped are a pass.
-  run python3 "$UK_TEST_ROOT/runbooks/lib/verify_report.py" --merge pass.json reports audit=0 nccl=0
+  run python3 "$UK_TEST_ROOT/runbooks/lib/py/report.py" --merge pass.json reports audit=0 nccl=0
   uk_test_assert_status 0
   uk_test_assert_output_has "all: PASS: audit pass, nccl skipped" "  nccl: SKIPPED: skipped: no GPU"
 }

@@ -5,7 +5,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_images "$BATS_FILE_TMPDIR" clean faulty
+  uk_test_fixture_images "$BATS_FILE_TMPDIR" clean faulty
 }
 
 setup() {
@@ -22,13 +22,13 @@ setup() {
   uk_test_assert_output_has "audit: PASS: 3 ELF files"
   [ "$(jq -c .violations report.json)" = "[]" ]
   [ "$(jq -r '.objects[] | select(.path == "/user-environment/bin/stack-app") | .needed | map("\(.name)=\(.path)=\(.where)") | join(" ")' report.json)" \
-    = "libstack.so.1=/user-environment/lib/libstack.so.1=store libcurl.so.4=/user-environment/lib/libcurl.so.4=store libc.so.6=$(vs_fixture_system_lib libc.so.6)=system" ]
+    = "libstack.so.1=/user-environment/lib/libstack.so.1=store libcurl.so.4=/user-environment/lib/libcurl.so.4=store libc.so.6=$(uk_test_fixture_system_lib libc.so.6)=system" ]
 }
 
 @test "each planted fault is found exactly: a system copy, a missing library, a duplicate soname" {
   run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/faulty.sqfs" --json report.json
   uk_test_assert_status 1
-  expected=$(jq -cn --arg curl "$(vs_fixture_system_lib libcurl.so.4)" '[
+  expected=$(jq -cn --arg curl "$(uk_test_fixture_system_lib libcurl.so.4)" '[
     {kind: "not-found", file: "/user-environment/bin/needs-missing", soname: "libmissing.so.1", path: null},
     {kind: "outside-store", file: "/user-environment/lib/libuses-system-curl.so.1", soname: "libcurl.so.4", path: $curl},
     {kind: "duplicate-soname", soname: "libstack.so.1",

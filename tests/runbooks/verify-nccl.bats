@@ -39,16 +39,16 @@ setup() {
 
 @test "every recommended setting in runbooks/data/nccl.env has a source and is read as NAME=VALUE" {
   # shellcheck source=runbooks/verify-stack.sh
-  VS_NOOP=1 source "$VERIFY"
-  vs_read_nccl_env "$UK_TEST_ROOT/runbooks/data/nccl.env"
-  [ "${#VS_NCCL_ENV[@]}" -eq 8 ]
-  [ "${VS_NCCL_ENV[0]}" = "NCCL_NET=AWS Libfabric" ]
-  [[ " ${VS_NCCL_ENV[*]} " == *" FI_CXI_DEFAULT_CQ_SIZE=131072 "* ]]
+  UK_NOOP=1 source "$VERIFY"
+  uk_verify_read_nccl_env "$UK_TEST_ROOT/runbooks/data/nccl.env"
+  [ "${#UK_VERIFY_NCCL_ENV[@]}" -eq 8 ]
+  [ "${UK_VERIFY_NCCL_ENV[0]}" = "NCCL_NET=AWS Libfabric" ]
+  [[ " ${UK_VERIFY_NCCL_ENV[*]} " == *" FI_CXI_DEFAULT_CQ_SIZE=131072 "* ]]
 }
 
 @test "a setting without a source is rejected with file and line" {
   printf '# ok\nNCCL_CROSS_NIC=1 # https://example.org/source\nFI_CXI_RX_MATCH_MODE=software\n' > bad.env
-  run bash -c 'VS_NOOP=1 source "$1"; vs_read_nccl_env bad.env' _ "$VERIFY"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_read_nccl_env bad.env' _ "$VERIFY"
   uk_test_assert_status 1
   uk_test_assert_output_has "bad.env:3: every setting needs a source"
 }

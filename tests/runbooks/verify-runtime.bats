@@ -5,7 +5,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_images "$BATS_FILE_TMPDIR" faulty fabric fabric-system
+  uk_test_fixture_images "$BATS_FILE_TMPDIR" faulty fabric fabric-system
 }
 
 setup() {
@@ -21,13 +21,13 @@ setup() {
   uk_test_assert_status 0
   [ "$(jq -c .violations report.json)" = "[]" ]
   [ "$(jq -r '.processes[0].loaded | map("\(.name)=\(.path)") | join(" ")' report.json)" \
-    = "libstack.so.1=/user-environment/lib/libstack.so.1 libcurl.so.4=/user-environment/lib/libcurl.so.4 libc.so.6=$(vs_fixture_system_lib libc.so.6)" ]
+    = "libstack.so.1=/user-environment/lib/libstack.so.1 libcurl.so.4=/user-environment/lib/libcurl.so.4 libc.so.6=$(uk_test_fixture_system_lib libc.so.6)" ]
 }
 
 @test "runtime: a provider dlopening the system libcurl next to the stack's is found exactly" {
   run "$VERIFY" runtime --image "$BATS_FILE_TMPDIR/faulty.sqfs" --json report.json -- /user-environment/bin/provider-app
   uk_test_assert_status 1
-  curl=$(vs_fixture_system_lib libcurl.so.4)
+  curl=$(uk_test_fixture_system_lib libcurl.so.4)
   expected=$(jq -cn --arg curl "$curl" '[
     {kind: "outside-store", soname: "libcurl.so.4", path: $curl, how: "dlopen", loaded_by: "/user-environment/lib/libprovider.so.1"},
     {kind: "duplicate-soname-loaded", namespace: 0, soname: "libcurl.so.4", paths: [$curl, "/user-environment/lib/libcurl.so.4"] | sort}]')
@@ -65,7 +65,7 @@ setup() {
 @test "fabric: fi_info running on the system libfabric fails" {
   run "$VERIFY" fabric --image "$BATS_FILE_TMPDIR/fabric-system.sqfs" --provider shm --json report.json
   uk_test_assert_status 1
-  expected=$(jq -cn --arg lf "$(vs_fixture_system_lib libfabric.so.1)" '[{kind: "system-libfabric", path: $lf}]')
+  expected=$(jq -cn --arg lf "$(uk_test_fixture_system_lib libfabric.so.1)" '[{kind: "system-libfabric", path: $lf}]')
   [ "$(jq -c '.violations' report.json)" = "$expected" ]
 }
 

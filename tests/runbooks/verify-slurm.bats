@@ -13,8 +13,8 @@ setup_file() {
   uk_slurm_start "$slurm_dir" 47311
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
-  vs_fixture_pack "$BATS_FILE_TMPDIR/clean" "$BATS_FILE_TMPDIR/clean.sqfs"
+  uk_test_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
+  uk_test_fixture_pack "$BATS_FILE_TMPDIR/clean" "$BATS_FILE_TMPDIR/clean.sqfs"
 }
 
 teardown_file() {

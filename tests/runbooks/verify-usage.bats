@@ -5,7 +5,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
+  uk_test_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
 }
 
 setup() {
@@ -36,12 +36,12 @@ setup() {
   echo '{"check":"audit","status":"pass"}' > report.json
   echo notes > notes.txt
   # shellcheck disable=SC2016  # expanded by the inner bash
-  run bash -c 'VS_NOOP=1 source "$1"; vs_publish_report report.json notes.txt' _ "$VERIFY"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_publish_report report.json notes.txt' _ "$VERIFY"
   uk_test_assert_status 2
   uk_test_assert_output_has "--json notes.txt: cannot create it"
   [ "$(cat notes.txt)" = notes ]
   # shellcheck disable=SC2016
-  run bash -c 'VS_NOOP=1 source "$1"; vs_publish_report report.json new.json' _ "$VERIFY"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_publish_report report.json new.json' _ "$VERIFY"
   uk_test_assert_status 0
   cmp report.json new.json
 }
@@ -79,8 +79,8 @@ setup() {
 
 @test "--store / stays /, and trailing slashes are dropped from other paths" {
   # shellcheck disable=SC2016  # expanded by the inner bash
-  run bash -c 'VS_NOOP=1 source "$1"; vs_parse_args audit --store /; echo "store=$VS_STORE"
-    vs_parse_args audit --store "$2//"; echo "store=$VS_STORE"' _ "$VERIFY" "$STORE"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_parse_args audit --store /; echo "store=$UK_VERIFY_STORE"
+    uk_verify_parse_args audit --store "$2//"; echo "store=$UK_VERIFY_STORE"' _ "$VERIFY" "$STORE"
   uk_test_assert_status 0
   [ "$output" = "store=/
 store=$STORE" ]

@@ -1,7 +1,7 @@
 """fabric: the stack's fi_info lists the expected provider, and runs on the stack's own libfabric.
 
-Reads the fi_info output and the LD_DEBUG trace of the same run (see verify_runtime.parse_debug).
-Usage: verify_fabric.py --store DIR --provider NAME --fi-info PATH --output FILE --status N --debug-prefix P --pid N [--json FILE]
+Reads the fi_info output and the LD_DEBUG trace of the same run (see runtime.parse_debug).
+Usage: fabric.py --store DIR --provider NAME --fi-info PATH --output FILE --status N --debug-prefix P --pid N [--json FILE]
 """
 
 import argparse
@@ -10,9 +10,9 @@ import re
 import sys
 from typing import List
 
-from verify_allow import inside
-from verify_report import finish, verdict
-from verify_runtime import parse_debug
+from allow import inside
+from report import finish, verdict
+from runtime import parse_debug
 
 
 def main(argv: List[str]) -> int:
@@ -35,23 +35,23 @@ def main(argv: List[str]) -> int:
     names = {part for p in providers for part in p.split(";")}
     libfabric = [o["path"] for o in loaded if o["path"] and os.path.basename(o["path"]).startswith("libfabric.so")]
     dl_providers = [o["path"] for o in loaded if o["how"] == "dlopen" and o["path"] and "/libfabric/" in o["path"]]
-    problems, lines = [], []
+    violations, lines = [], []
     if not inside(args.fi_info, args.store):
-        problems.append({"kind": "fi-info-outside-store", "path": args.fi_info})
+        violations.append({"kind": "fi-info-outside-store", "path": args.fi_info})
         lines.append(f"fi-info-outside-store: {args.fi_info} is not the stack's fi_info")
     if args.status != 0 or args.provider not in names:
-        problems.append({"kind": "provider-missing", "provider": args.provider, "exit_status": args.status, "found": providers})
+        violations.append({"kind": "provider-missing", "provider": args.provider, "exit_status": args.status, "found": providers})
         lines.append(f"provider-missing: fi_info -p {args.provider} exited {args.status} and listed {', '.join(providers) or 'no provider'}")
     if not libfabric:
-        problems.append({"kind": "libfabric-not-loaded"})
+        violations.append({"kind": "libfabric-not-loaded"})
         lines.append("libfabric-not-loaded: the trace shows no libfabric.so (is fi_info a stack binary?)")
     for path in libfabric:
         if not inside(path, args.store):
-            problems.append({"kind": "system-libfabric", "path": path})
+            violations.append({"kind": "system-libfabric", "path": path})
             lines.append(f"system-libfabric: fi_info ran on {path}, not the stack's libfabric")
     report = verdict(
         "fabric",
-        problems,
+        violations,
         f"provider {args.provider} {'found' if args.provider in names else 'NOT found'}; libfabric: {', '.join(libfabric) or 'none'}",
         store=args.store,
         provider=args.provider,

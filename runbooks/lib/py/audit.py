@@ -2,7 +2,7 @@
 
 Violations: a needed library resolving outside the store and off the allow-list, a needed library
 that resolves nowhere, and one soname provided by two different files inside the store.
-Usage: verify_audit.py --store DIR [--allow FILE]... [--json FILE] [--closure]
+Usage: audit.py --store DIR [--allow FILE]... [--json FILE] [--closure]
 """
 
 import argparse
@@ -10,9 +10,9 @@ import os
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from verify_allow import AllowList, AllowListError, inside
-from verify_elf import ET_DYN, ET_EXEC, Resolver
-from verify_report import finish, verdict, usage_error
+from allow import AllowList, AllowListError, inside
+from elf import ET_DYN, ET_EXEC, Resolver
+from report import finish, verdict, usage_error
 
 
 def store_elf_files(store: str, resolver: Resolver):

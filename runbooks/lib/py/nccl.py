@@ -4,7 +4,7 @@ Rows follow nccl-tests' documented columns: size count type redop root, then tim
 for out-of-place and again for in-place; the footer has "# Avg bus bandwidth : X" (GB/s).
 The threshold applies to the best bus bandwidth at the largest message size, where the link, not
 latency, limits the figure.
-Usage: verify_nccl.py (--log FILE --status N [--min-busbw GBPS] | --skip REASON) [--json FILE]
+Usage: nccl.py (--log FILE --status N [--min-busbw GBPS] | --skip REASON) [--json FILE]
 """
 
 import argparse
@@ -12,7 +12,7 @@ import re
 import sys
 from typing import List, Tuple
 
-from verify_report import finish, verdict, usage_error
+from report import finish, verdict, usage_error
 
 _AVG = re.compile(r"^#\s*Avg bus bandwidth\s*:\s*([\d.]+)", re.M)
 
@@ -41,28 +41,28 @@ def parse_rows(text: str) -> List[dict]:
 def evaluate(text: str, status: int, min_busbw: float) -> Tuple[dict, List[str]]:
     rows = parse_rows(text)
     avg = _AVG.search(text)
-    problems, lines = [], []
+    violations, lines = [], []
     if status != 0:
-        problems.append({"kind": "exit-status", "status": status})
+        violations.append({"kind": "exit-status", "status": status})
         lines.append(f"exit-status: all_reduce_perf exited with {status}")
     if not rows:
-        problems.append({"kind": "no-results"})
+        violations.append({"kind": "no-results"})
         lines.append("no-results: no all_reduce_perf result rows in the output")
     wrong = [r["bytes"] for r in rows if any(p["wrong"] not in ("0", "N/A") for p in (r["out_of_place"], r["in_place"]))]
     if wrong:
-        problems.append({"kind": "wrong-results", "sizes": wrong})
+        violations.append({"kind": "wrong-results", "sizes": wrong})
         lines.append(f"wrong-results: #wrong is non-zero at sizes {wrong}")
     peak = None
     if rows:
         last = max(rows, key=lambda r: r["bytes"])
         peak = {"bytes": last["bytes"], "busbw": max(last["out_of_place"]["busbw"], last["in_place"]["busbw"])}
         if peak["busbw"] < min_busbw:
-            problems.append({"kind": "bandwidth", "busbw": peak["busbw"], "min_busbw": min_busbw, "bytes": peak["bytes"]})
+            violations.append({"kind": "bandwidth", "busbw": peak["busbw"], "min_busbw": min_busbw, "bytes": peak["bytes"]})
             lines.append(f"bandwidth: {peak['busbw']} GB/s at {peak['bytes']} B is below the threshold {min_busbw:g} GB/s")
     summary = "no result" if peak is None else f"bus bandwidth {peak['busbw']} GB/s at {peak['bytes']} B (threshold {min_busbw:g} GB/s)"
     report = verdict(
         "nccl",
-        problems,
+        violations,
         summary,
         exit_status=status,
         min_busbw=min_busbw,

@@ -96,5 +96,5 @@ def merge(out_path: str, directory: str, results: List[str]) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[1] != "--merge":
-        usage_error("usage: verify_report.py --merge OUT DIR NAME=EXIT...")
+        usage_error("usage: report.py --merge OUT DIR NAME=EXIT...")
     sys.exit(merge(sys.argv[2], sys.argv[3], sys.argv[4:]))
