@@ -82,6 +82,9 @@ uk_build_parse_args() {
   if [[ "$UK_BUILD_STACKINATOR" =~ ^[/.~] ]] && [ ! -d "$UK_BUILD_STACKINATOR" ]; then
     uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: no such directory (a path; a git ref cannot start with '/', '.' or '~')"
   fi
+  # A leading '-' would reach git as an option (git fetch --upload-pack=CMD runs CMD).
+  [[ "$UK_BUILD_STACKINATOR" != -* ]] ||
+    uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: a git ref or path cannot start with '-' (git would read it as an option)"
   [[ "${UK_BUILD_JOBS:-1}" =~ ^[1-9][0-9]*$ ]] || uk_usage_error "--jobs needs a positive integer, got '$UK_BUILD_JOBS'"
   [[ "$UK_BUILD_MIN_FREE_GIB" =~ ^[0-9]+$ ]] || uk_usage_error "--min-free needs a whole number of GiB, got '$UK_BUILD_MIN_FREE_GIB'"
   [ -z "$UK_BUILD_FROM" ] || [ -z "$UK_BUILD_ONLY" ] || uk_usage_error "--from and --only cannot be combined"

@@ -56,7 +56,9 @@ uk_build_check_clean() {
   [ -z "$changed" ] || uk_die "$1 is incomplete or modified, e.g. by an interrupted clone (git status: $(printf '%s\n' "$changed" | head -n3 | paste -sd,)); remove it (rm -rf -- $1) and run again"
 }
 
-# uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref.
+# uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref. Every URL and
+# ref a user can set comes after `--` where git takes one; a ref that starts with '-' is refused when
+# the options are read, since `git checkout` cannot take `--` before a commit.
 uk_build_fetch_stackinator() {
   local dir work ref rev
   dir="$(uk_build_stackinator_dir)"
@@ -75,14 +77,14 @@ uk_build_fetch_stackinator() {
   else
     work="$dir.partial"
     uk_build_partial "$dir"
-    uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$work"
+    uk_build_run git clone --no-checkout -- "$(uk_build_stackinator_url)" "$work"
   fi
   if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$work/.git" ]; then
     rev=$ref
   else
     rev="$(uk_build_git_rev "$work" "$ref")"
     if [ -z "$rev" ]; then
-      uk_build_run git -C "$work" fetch origin "$ref"
+      uk_build_run git -C "$work" fetch -- origin "$ref"
       rev=FETCH_HEAD
     fi
   fi
@@ -105,7 +107,7 @@ uk_build_fetch_cluster_config() {
   else
     [ ! -e "$dir" ] || uk_die "$dir exists but is not a git checkout; remove it or pass --system DIR"
     uk_build_partial "$dir"
-    uk_build_run git clone --branch releases/v5 "$(uk_build_cluster_config_url)" "$dir.partial"
+    uk_build_run git clone --branch releases/v5 -- "$(uk_build_cluster_config_url)" "$dir.partial"
     uk_build_run mv -- "$dir.partial" "$dir"
   fi
   [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"

@@ -77,10 +77,10 @@ uk_build_step_preflight() {
 # @doc A checkout from an earlier run is reused; `--stackinator DIR` uses your own stackinator checkout, and `--system DIR` skips the cluster configuration.
 # @doc Each clone is made beside its place, as `<name>.partial`, and renamed into place once complete, so a run killed mid-clone leaves no half checkout; a reused checkout must have every tracked file as committed.
 # @command
-#   git clone --no-checkout <stackinator-url> <build>/sources/stackinator.partial
+#   git clone --no-checkout -- <stackinator-url> <build>/sources/stackinator.partial
 #   git -C <build>/sources/stackinator.partial checkout --detach <stackinator-ref>
 #   mv -- <build>/sources/stackinator.partial <build>/sources/stackinator
-#   git clone --branch releases/v5 <cluster-config-url> <build>/sources/alps-cluster-config.partial
+#   git clone --branch releases/v5 -- <cluster-config-url> <build>/sources/alps-cluster-config.partial
 #   mv -- <build>/sources/alps-cluster-config.partial <build>/sources/alps-cluster-config
 #   cp -a -- <cluster> <build>/sources/alps-cluster-config/internal-cxi
 uk_build_step_sources() {

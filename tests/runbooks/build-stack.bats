@@ -265,7 +265,7 @@ EOF
   [ "$before" = "$after" ]
   [ ! -e "$B" ]
   uk_test_assert_output_has "dry run: nothing is created" "a real run creates $B and marks it as its own" \
-    "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator.partial" \
+    "+ git clone --no-checkout -- $UK_STACKINATOR_URL $B/sources/stackinator.partial" \
     "+ mv -- $B/sources/stackinator.partial $B/sources/stackinator" \
     "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
     "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
@@ -590,4 +590,13 @@ refused() { # <status> <message> <args...>
   [ ! -e "$B" ]
   printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
   [ -f "$B/.uenv-kb/done/1-preflight" ]
+}
+
+@test "a --stackinator ref that starts with '-' is refused before git sees it (no option injection)" {
+  refused 2 "--stackinator --upload-pack=touch $S/PWNED;: a git ref or path cannot start with '-'" --stackinator "--upload-pack=touch $S/PWNED;"
+  [ ! -e "$S/PWNED" ]
+  # Every user-set URL and ref reaches git after `--`.
+  run grep -nE 'git (clone|-C "\$work" fetch)' "$UK_TEST_ROOT/runbooks/lib/build-sources.sh"
+  [ "${#lines[@]}" -eq 3 ]
+  for l in "${lines[@]}"; do [[ "$l" == *' -- '* ]] || { echo "no -- in: $l"; return 1; }; done
 }
