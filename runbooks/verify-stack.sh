@@ -109,7 +109,10 @@ uk_verify_parse_args() {
     *) uk_usage_error "unknown CHECK '$UK_VERIFY_CHECK' (audit, runtime, fabric, mpi, nccl or all)" ;;
   esac
   [ -d "$UK_VERIFY_WORKDIR" ] || uk_usage_error "--workdir $UK_VERIFY_WORKDIR: not a directory"
-  [ -z "$UK_VERIFY_FROM_LOG" ] || [ -r "$UK_VERIFY_FROM_LOG" ] || uk_usage_error "--from-log $UK_VERIFY_FROM_LOG: cannot read"
+  [ -z "$UK_VERIFY_FROM_LOG" ] || uk_verify_check_input --from-log "$UK_VERIFY_FROM_LOG"
+  uk_verify_check_input --nccl-env "$UK_VERIFY_NCCL_ENV_FILE"
+  local i
+  for ((i = 1; i < ${#UK_VERIFY_ALLOW_ARGS[@]}; i += 2)); do uk_verify_check_input --allow "${UK_VERIFY_ALLOW_ARGS[i]}"; done
   [ -z "$UK_VERIFY_JSON" ] || uk_verify_check_json_path "$UK_VERIFY_JSON"
   # Only once the image is mounted can the store, --fi-info and --mpicc (which may point into it) be
   # checked. --all-reduce-perf is not: it runs on the compute nodes, where a path may exist (srun

@@ -34,6 +34,13 @@ uk_verify_resolve_program() {
   printf -v "$1" '%s' "$(uk_abspath "$path")"
 }
 
+# uk_verify_check_input <option> <file>: a file an option names must be a readable regular file: a
+# device (/dev/zero) or a FIFO would be read forever. The Python readers cap the size (lib/py/inputs.py).
+uk_verify_check_input() {
+  [ -r "$2" ] || uk_usage_error "$1 $2: cannot read"
+  [ -f "$2" ] || uk_usage_error "$1 $2: not a regular file (a device, FIFO or directory cannot be read as one)"
+}
+
 # uk_verify_check_json_path <file>: --json must name a new file in a writable directory, checked before any
 # check runs: a report never replaces a file, and a long run must not end unable to save its report.
 uk_verify_check_json_path() {
@@ -126,7 +133,7 @@ uk_verify_gpu_count() {
 # Format: NAME=VALUE # SOURCE; the value runs to " # ".
 uk_verify_read_nccl_env() {
   local file=$1 line n=0
-  [ -r "$file" ] || uk_usage_error "--nccl-env $file: cannot read"
+  uk_verify_check_input --nccl-env "$file"
   UK_VERIFY_NCCL_ENV=()
   while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))

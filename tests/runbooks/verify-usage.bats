@@ -88,3 +88,32 @@ store=$STORE" ]
   uk_test_assert_status 2
   uk_test_assert_output_lacks "--store : not a directory"
 }
+
+@test "--from-log, --allow and --nccl-env refuse a device or a FIFO at once (exit 2), instead of reading forever" {
+  mkfifo fifo
+  for opt in --from-log --allow --nccl-env; do
+    for f in /dev/zero "$PWD/fifo"; do
+      run timeout 20 "$VERIFY" nccl --store "$STORE" "$opt" "$f"
+      uk_test_assert_status 2
+      uk_test_assert_output_has "$opt $f: not a regular file"
+    done
+  done
+}
+
+@test "the Python readers cap a regular file's size and refuse a device, naming option and file" {
+  truncate -s 65M big.log
+  run timeout 20 python3 "$UK_TEST_ROOT/runbooks/lib/py/nccl.py" --log big.log --json report.json
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--from-log big.log: larger than the 67108864 byte limit"
+  run timeout 20 python3 "$UK_TEST_ROOT/runbooks/lib/py/audit.py" --store "$STORE" --allow /dev/zero
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--allow /dev/zero: not a regular file"
+}
+
+@test "--allow with invalid UTF-8 is a usage error naming the file and byte offset, not a traceback" {
+  printf 'libc.so.6 | C library | seed\nlib\xff.so | bad | seed\n' > bad.allow
+  run "$VERIFY" audit --store "$STORE" --allow bad.allow
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--allow $PWD/bad.allow: not UTF-8 text (invalid byte at offset 32)"
+  uk_test_assert_output_lacks Traceback
+}

@@ -6,6 +6,11 @@ from collections import namedtuple
 from functools import lru_cache
 from typing import List, Optional
 
+from inputs import MIB, InputError, read_text
+
+# An allow-list is a few dozen lines; the cap only stops a device or a wrong file.
+ALLOW_LIST_LIMIT = MIB
+
 
 class AllowListError(Exception):
     """A malformed entry; the message is `file:line: what is wrong`."""
@@ -24,10 +29,9 @@ class AllowList:
         entries: List[AllowEntry] = []
         for path in paths:
             try:
-                with open(path, encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError as e:
-                raise AllowListError(f"{path}: cannot read allow-list: {e.strerror}") from e
+                lines = read_text(path, "--allow", ALLOW_LIST_LIMIT).splitlines()
+            except InputError as e:
+                raise AllowListError(str(e)) from e
             for number, line in enumerate(lines, 1):
                 text = line.strip()
                 if not text or text.startswith("#"):

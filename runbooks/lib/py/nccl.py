@@ -12,7 +12,11 @@ import re
 import sys
 from typing import List, Tuple
 
+from inputs import MIB, InputError, read_text
 from report import finish, verdict, usage_error
+
+# NCCL_DEBUG=INFO on 8 ranks writes a few MB; the cap only stops a device or a wrong file.
+LOG_LIMIT = 64 * MIB
 
 _AVG = re.compile(r"^#\s*Avg bus bandwidth\s*:\s*([\d.]+)", re.M)
 
@@ -87,10 +91,9 @@ def main(argv: List[str]) -> int:
     if not args.log:
         usage_error("nccl: needs --log FILE or --skip REASON")
     try:
-        with open(args.log, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError as e:
-        usage_error(f"--from-log {args.log}: cannot read: {e.strerror}")
+        text = read_text(args.log, "--from-log", LOG_LIMIT, strict=False)
+    except InputError as e:
+        usage_error(str(e))
     report, lines = evaluate(text, args.status, args.min_busbw)
     return finish(report, args.json, lines)
 
