@@ -96,7 +96,13 @@ uk_build_parse_args() {
 
   UK_BUILD_RECIPE="$(realpath -m -- "${UK_BUILD_RECIPE:-$UK_BUILD_REPO/content/recipe}")"
   UK_BUILD_DIR="$(realpath -m -s -- "${UK_BUILD_DIR:-/dev/shm/${USER:-$(id -un)}/stack-build}")"
-  UK_BUILD_MOUNT="$(realpath -m -s -- "${UK_BUILD_MOUNT:-$(uk_build_default_mount "$UK_BUILD_RECIPE")}")"
+  uk_build_check_plain_path --build "$UK_BUILD_DIR"
+  if [ -z "$UK_BUILD_MOUNT" ]; then
+    [ -f "$UK_BUILD_RECIPE/config.yaml" ] || uk_die "--recipe $UK_BUILD_RECIPE has no config.yaml (not a stackinator recipe)"
+    UK_BUILD_MOUNT="$(uk_build_default_mount "$UK_BUILD_RECIPE")" || exit 2
+  fi
+  uk_build_check_plain_path --mount "$UK_BUILD_MOUNT"
+  UK_BUILD_MOUNT="$(realpath -m -s -- "$UK_BUILD_MOUNT")"
   UK_BUILD_SYSTEM="$(realpath -m -- "${UK_BUILD_SYSTEM:-$UK_BUILD_DIR/sources/alps-cluster-config/internal-cxi}")"
   [ -z "$UK_BUILD_CACHE" ] || UK_BUILD_CACHE="$(realpath -m -- "$UK_BUILD_CACHE")"
   UK_BUILD_JOBS="${UK_BUILD_JOBS:-$(nproc)}"

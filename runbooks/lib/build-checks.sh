@@ -3,18 +3,29 @@
 # runs (stackinator/builder.py and recipe.py; /work/shared/reference/stackinator-format.md §3), and the
 # host checks of the preflight step. Sourced only.
 
-# uk_build_recipe_value <config.yaml> <key>: the first `key: value` in the file, block or flow
-# style, without quotes. Enough for `store:` and `commit:`; the full check is the recipe validator.
+# uk_build_recipe_value <config.yaml> <key> [--absolute-path]: one value of the recipe, read as YAML
+# (lib/py/recipe.py); nothing when the key is absent. Exits 2 naming file and key on a bad value.
 uk_build_recipe_value() {
-  grep -Eo "(^|[{,[:space:]])$2:[[:space:]]*[^,}#[:space:]]+" -- "$1" 2>/dev/null |
-    head -n1 | sed -E "s/^.*$2:[[:space:]]*//; s/^[\"']//; s/[\"']\$//"
+  local value
+  value="$(python3 "$(dirname "${BASH_SOURCE[0]}")/py/recipe.py" "$@")" || exit 2
+  printf '%s\n' "$value"
 }
 
-# uk_build_default_mount <recipe>: the recipe's `store` (stackinator's default: /user-environment).
+# uk_build_default_mount <recipe>: the recipe's `store` (stackinator's default: /user-environment),
+# a normalised absolute path: `/user-environment/../../etc` is refused, never read as /etc.
 uk_build_default_mount() {
   local store
-  store="$(uk_build_recipe_value "$1/config.yaml" store)"
+  store="$(uk_build_recipe_value "$1/config.yaml" store --absolute-path)" || exit 2
   printf '%s\n' "${store:-/user-environment}"
+}
+
+# uk_build_check_plain_path <option> <path>: make splits its arguments on whitespace and stackinator
+# writes these paths into Makefiles, so a path with a space or a control character would fail at the
+# build step, hours later: refuse it now.
+uk_build_check_plain_path() {
+  if [[ "$2" =~ [[:space:][:cntrl:]] ]]; then
+    uk_usage_error "$1 $(printf '%q' "$2"): a path with whitespace or control characters breaks the build's Makefiles; choose one without"
+  fi
 }
 
 # uk_build_check_build_path <path>: stackinator refuses `/`, anything under /tmp (the sandbox
@@ -47,7 +58,7 @@ uk_build_check_mount() {
 # recipe whose spack.commit names a release (0.21–0.24) would need --spack-version instead.
 uk_build_check_develop() {
   local commit
-  commit="$(uk_build_recipe_value "$1/config.yaml" commit)"
+  commit="$(uk_build_recipe_value "$1/config.yaml" spack.commit)" || exit 2
   if [[ "$commit" =~ (^|[^0-9.])0\.2[1-4]([^0-9]|$) ]]; then
     uk_die "$1/config.yaml: spack.commit: '$commit' names a Spack release, but this runbook configures with --develop (Spack develop templates); stackinator accepts --develop or --spack-version, never both"
   fi

@@ -600,3 +600,38 @@ refused() { # <status> <message> <args...>
   [ "${#lines[@]}" -eq 3 ]
   for l in "${lines[@]}"; do [[ "$l" == *' -- '* ]] || { echo "no -- in: $l"; return 1; }; done
 }
+
+@test "the recipe's store is read as YAML: quoted values are whole, and a path that is not normalised is refused" {
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  mkdir -p "$S/my mnt"
+  sed -i -E "s|^store:.*|store: \"$S/my mnt\"|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "$S/recipe/config.yaml: store: '$S/my mnt' must not contain whitespace or control characters"
+  sed -i -E "s|^store:.*|store: /user-environment/../../etc|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "store: '/user-environment/../../etc' must be a normalised path (it reads as /etc)"
+  uk_test_assert_output_lacks "-m /etc"
+  # A quoted, well-formed store is the mount point, quotes and all comments aside.
+  sed -i -E "s|^store:.*|store: '$S/mnt' # where it mounts|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe" --dry-run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "-m $S/mnt --develop"
+}
+
+# build_test_run_nomount <args...>: the runbook without --mount, so the recipe's store is used.
+build_test_run_nomount() {
+  run "$SCRIPT" --build "$B" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+}
+
+@test "build and mount paths with a space or a newline are refused before anything is created" {
+  local nl=$'\n' p
+  mkdir -p "$S/with space" "$S/mnt${nl}x"
+  for p in "$S/with space/b" "$S/nl${nl}b"; do
+    refused 2 "--build $(printf '%q' "$p"): a path with whitespace or control characters breaks the build's Makefiles" --build "$p"
+  done
+  for p in "$S/with space" "$S/mnt${nl}x"; do
+    refused 2 "--mount $(printf '%q' "$p"): a path with whitespace" --mount "$p"
+  done
+}
