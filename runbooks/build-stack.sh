@@ -138,7 +138,6 @@ uk_build_main() {
   else
     uk_build_confirm "$(uk_build_steps | awk -v n="$first" '$1 == n { print $2 }')"
     uk_build_claim
-    uk_build_lock
     interrupted="$(uk_build_interrupted)"
     [ -z "$interrupted" ] || uk_log "an earlier run stopped during step '$interrupted'"
     # Every step from the first one runs again, so none of their stamps may outlive a kill.

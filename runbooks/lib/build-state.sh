@@ -101,24 +101,62 @@ uk_build_check_owner() {
     uk_die "build directory $UK_BUILD_DIR cannot be read, so whether it is empty or ours is unknown; choose another --build, or fix its permissions"
   fi
   if [ ! -f "$owner" ] && [ -n "$(ls -A -- "$UK_BUILD_DIR")" ]; then
+    # A run that is creating it holds its lock before it writes the marker.
+    ! uk_build_is_locked || uk_die "another build-stack.sh run holds $UK_BUILD_DIR (it is setting it up); wait for it to finish"
     uk_die "build directory $UK_BUILD_DIR is not empty and was not made by this runbook (no $owner); choose another --build, or empty it yourself"
   fi
 }
 
-# uk_build_claim: creates the build directory (or adopts an empty one) and marks it as ours.
+# uk_build_is_locked: true when another run holds the build directory's lock (see uk_build_lock).
+uk_build_is_locked() {
+  local fd
+  exec {fd}<"$UK_BUILD_DIR" || return 1
+  if flock -n "$fd"; then
+    exec {fd}<&-
+    return 1
+  fi
+  exec {fd}<&-
+  return 0
+}
+
+# uk_build_claim: creates the build directory (or adopts an empty one), takes its lock, and marks it
+# as ours. The lock comes before the check and the marker, so of two first runs on one directory
+# the loser is told another run holds it, never to empty it.
 uk_build_claim() {
   local state
   state="$(uk_build_state_dir)"
   uk_build_check_owner
+  mkdir -p -- "$UK_BUILD_DIR" || uk_die "cannot create the build directory $UK_BUILD_DIR"
+  uk_build_lock
+  uk_build_check_owner
+  uk_build_ensure_dirs
   [ -f "$state/owner" ] && return 0
-  mkdir -p -- "$state/done" "$UK_BUILD_DIR/logs"
-  printf 'created by runbooks/build-stack.sh on %s for user %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${USER:-$(id -un)}" >"$state/owner"
+  uk_build_write "$state/owner" "created by runbooks/build-stack.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) for user ${USER:-$(id -un)}"
+}
+
+# uk_build_ensure_dirs: the runbook's own directories (<build>/logs and the stamps), made again when
+# someone removed them: a missing logs/ is not a reason to stop.
+uk_build_ensure_dirs() {
+  mkdir -p -- "$(uk_build_state_dir)/done" "$UK_BUILD_DIR/logs" ||
+    uk_die "cannot create $(uk_build_state_dir)/done or $UK_BUILD_DIR/logs (is $UK_BUILD_DIR writable, its filesystem full?)"
+}
+
+# uk_build_write <file> <line> [>>]: writes (or with >> appends) one line of the runbook's own
+# bookkeeping, with the runbook's message when it cannot: a full disk is named, not a raw printf error.
+uk_build_write() {
+  if [ "${3:-}" = '>>' ]; then
+    { printf '%s\n' "$2" >>"$1"; } 2>/dev/null && return 0
+  else
+    { printf '%s\n' "$2" >"$1"; } 2>/dev/null && return 0
+  fi
+  uk_die "cannot write $1: its filesystem is full or not writable ($(df -Ph -- "$UK_BUILD_DIR" 2>/dev/null | awk 'NR == 2 { print $4 " free on " $6 }')); free space or choose another --build, then run the same command again"
 }
 
 # uk_build_lock: one run per build directory at a time. The lock is held on the directory itself
-# (no file to create) and is released by the kernel even after `kill -9`.
+# (no file to create) and is released by the kernel even after `kill -9`. Taken once per run.
 uk_build_lock() {
   [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && return 0
+  [ -z "${UK_BUILD_LOCK_FD:-}" ] || return 0
   exec {UK_BUILD_LOCK_FD}<"$UK_BUILD_DIR"
   flock -n "$UK_BUILD_LOCK_FD" || uk_die "another build-stack.sh run holds $UK_BUILD_DIR; wait for it to finish"
 }
@@ -189,7 +227,8 @@ uk_build_check_recorded_inputs() {
 uk_build_record_inputs() {
   local file slug opt val
   file="$(uk_build_state_dir)/inputs"
-  while read -r slug opt val; do printf '%s %s\n' "$opt" "$val"; done < <(uk_build_inputs) >"$file.new"
+  { while read -r slug opt val; do printf '%s %s\n' "$opt" "$val"; done < <(uk_build_inputs) >"$file.new"; } 2>/dev/null ||
+    uk_build_write "$file.new" "" # names the full or read-only filesystem
   mv -f -- "$file.new" "$file"
 }
 
@@ -218,10 +257,11 @@ uk_build_run_step() {
   fi
   state="$(uk_build_state_dir)"
   log="$(uk_build_log_path "$n" "$slug")"
-  printf '%s\n' "$slug" >"$state/running"
+  uk_build_ensure_dirs
+  uk_build_write "$state/running" "$slug"
   # A step that runs again is not done until it finishes again (--only on a finished step).
   if uk_build_is_done "$n" "$slug"; then uk_build_remove "$(uk_build_stamp_path "$n" "$slug")"; fi
-  printf '=== %s: step %s/%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$n" "$total" "$slug" >>"$log"
+  uk_build_write "$log" "=== $(date -u +%Y-%m-%dT%H:%M:%SZ): step $n/$total $slug" '>>'
   # Not `fn || rc=$?`: bash ignores `set -e` inside anything on the left of `||`.
   set +e
   (
@@ -233,7 +273,7 @@ uk_build_run_step() {
   if [ "$rc" -ne 0 ]; then
     uk_die "step $n/$total $slug failed (exit $rc); its log is $log. Fix the cause and run the same command again: it resumes at this step."
   fi
-  date -u +%Y-%m-%dT%H:%M:%SZ >"$(uk_build_stamp_path "$n" "$slug")"
+  uk_build_write "$(uk_build_stamp_path "$n" "$slug")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   rm -f -- "$state/running"
 }
 

@@ -635,3 +635,46 @@ build_test_run_nomount() {
     refused 2 "--mount $(printf '%q' "$p"): a path with whitespace" --mount "$p"
   done
 }
+
+@test "a first run that finds the build directory being set up by another run says another run holds it" {
+  # The other run has created the directory and its bookkeeping but not yet its marker, and holds
+  # the directory's lock (as uk_build_claim does before it writes the marker).
+  mkdir -p "$B/.uenv-kb/done" "$B/logs"
+  flock -n "$B" sleep 60 &
+  BG_PID=$!
+  local i
+  for i in $(seq 50); do flock -n "$B" true || break; sleep 0.1; done
+  build_test_run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "another build-stack.sh run holds $B (it is setting it up)"
+  uk_test_assert_output_lacks "empty it yourself"
+  kill "$BG_PID"; wait "$BG_PID" 2>/dev/null || true; BG_PID=
+  [ ! -e "$B/.uenv-kb/owner" ]
+}
+
+@test "two first runs racing on one build directory: the loser never hears 'empty it yourself'" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  local i out
+  for i in 1 2 3 4; do
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes --only preflight >"$S/a.$i" 2>&1 &
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes --only preflight >"$S/b.$i" 2>&1 &
+  done
+  wait
+  for out in "$S"/a.* "$S"/b.*; do ! grep -q "empty it yourself" "$out" || { cat "$out"; return 1; }; done
+}
+
+@test "a build directory whose logs/ was removed gets it back; a log that cannot be written is named" {
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  rm -rf "$B/logs"
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  [ -s "$B/logs/1-preflight.log" ]
+  # A full filesystem, as /dev/full plays it: the runbook's message, not bash's.
+  rm "$B/logs/1-preflight.log"
+  ln -s /dev/full "$B/logs/1-preflight.log"
+  build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "ERROR: cannot write $B/logs/1-preflight.log: its filesystem is full or not writable"
+  uk_test_assert_output_lacks "printf: write error" "No such file or directory"
+}
