@@ -45,22 +45,9 @@ uk_build_step_number() {
   done < <(uk_build_steps)
 }
 
-# uk_build_quote <arg...>: the arguments as a shell would need them typed (copy-pastable).
-uk_build_quote() {
-  local a out=()
-  for a in "$@"; do
-    if [[ "$a" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-      out+=("$a")
-    else
-      out+=("'${a//\'/\'\\\'\'}'")
-    fi
-  done
-  printf '%s\n' "${out[*]}"
-}
-
 # uk_build_run <cmd> [args...]: prints "+ cmd args" (stderr), then runs it unless --dry-run.
 uk_build_run() {
-  printf '+ %s\n' "$(uk_build_quote "$@")" >&2
+  printf '+ %s\n' "$(uk_quote "$@")" >&2
   [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && return 0
   "$@"
 }
@@ -69,7 +56,7 @@ uk_build_run() {
 uk_build_run_in() {
   local dir=$1
   shift
-  printf '+ cd %s\n' "$(uk_build_quote "$dir")" >&2
+  printf '+ cd %s\n' "$(uk_quote "$dir")" >&2
   [ "${UK_BUILD_DRY_RUN:-0}" = 1 ] && { uk_build_run "$@"; return 0; }
   (cd "$dir" && uk_build_run "$@")
 }

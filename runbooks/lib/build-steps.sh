@@ -164,8 +164,11 @@ uk_build_step_report() {
     uk_log "size:   $size bytes ($(numfmt --to=iec-i --suffix=B "$size"))"
     uk_log "sha256: ${sum%% *}"
   fi
-  uk_log "mount:  squashfs-mount $image:$UK_BUILD_MOUNT -- bash"
-  uk_log "    or: uenv start $image"
+  # uenv 9 and newer: `uenv run`/`uenv start` (the mount point comes from the image's meta/env.json),
+  # or squashfs-mount's --sqfs= form; the pre-9 `squashfs-mount IMAGE:MOUNT` fails on today's Alps.
+  # https://github.com/eth-cscs/uenv/blob/v9.1.2/src/squashfs-mount/squashfs-mount.cpp#L34-L59
+  uk_log "mount:  uenv run $image -- bash     (or: uenv start $image, interactively)"
+  uk_log "    or: squashfs-mount --sqfs=$image:$UK_BUILD_MOUNT -- bash"
   # The verify runbook mounts the image at /user-environment unless told where it was built for.
   if [ "$UK_BUILD_MOUNT" = /user-environment ]; then
     uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image"

@@ -67,3 +67,16 @@ uk_need_nonempty_value() {
   uk_need_value "$1" $#
   [ -n "$2" ] || uk_usage_error "option $1 needs a value, got an empty string"
 }
+
+# uk_quote <arg...>: the arguments as a shell would need them typed (copy-pastable).
+uk_quote() {
+  local a out=()
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=("$a")
+    else
+      out+=("'${a//\'/\'\\\'\'}'")
+    fi
+  done
+  printf '%s\n' "${out[*]}"
+}

@@ -103,24 +103,116 @@ uk_verify_run_traced() {
   wait "$UK_VERIFY_TRACED_PID" 2>/dev/null || UK_VERIFY_TRACED_STATUS=$?
 }
 
-# uk_verify_srun_args: the srun options from --nodes/--ntasks/--partition/--account/--mpi/--srun-arg
-# into UK_VERIFY_SRUN_ARGS.
-uk_verify_srun_args() {
-  UK_VERIFY_SRUN_ARGS=(--nodes "$UK_VERIFY_NODES" --ntasks "$UK_VERIFY_NTASKS")
-  [ -z "$UK_VERIFY_PARTITION" ] || UK_VERIFY_SRUN_ARGS+=(--partition "$UK_VERIFY_PARTITION")
-  [ -z "$UK_VERIFY_ACCOUNT" ] || UK_VERIFY_SRUN_ARGS+=(--account "$UK_VERIFY_ACCOUNT")
-  [ -z "$UK_VERIFY_MPI" ] || UK_VERIFY_SRUN_ARGS+=("--mpi=$UK_VERIFY_MPI")
-  UK_VERIFY_SRUN_ARGS+=("${UK_VERIFY_EXTRA_SRUN[@]}")
+# uk_verify_topology <nodes> <tasks-per-node>: a check's default topology, unless --nodes,
+# --ntasks-per-node or --ntasks gave another. Sets UK_VERIFY_RUN_NODES, UK_VERIFY_RUN_NTASKS and
+# UK_VERIFY_RUN_TPN (empty with --ntasks, which leaves the spread to Slurm).
+uk_verify_topology() {
+  UK_VERIFY_RUN_NODES=${UK_VERIFY_NODES:-$1}
+  if [ -n "$UK_VERIFY_NTASKS" ]; then
+    UK_VERIFY_RUN_NTASKS=$UK_VERIFY_NTASKS UK_VERIFY_RUN_TPN=""
+  else
+    UK_VERIFY_RUN_TPN=${UK_VERIFY_NTASKS_PER_NODE:-$2}
+    UK_VERIFY_RUN_NTASKS=$((UK_VERIFY_RUN_NODES * UK_VERIFY_RUN_TPN))
+  fi
+  # Tasks per node as the references count them (0: an uneven spread, which no reference matches).
+  # shellcheck disable=SC2034  # read by the checks
+  UK_VERIFY_RUN_SPREAD=${UK_VERIFY_RUN_TPN:-$((UK_VERIFY_RUN_NTASKS % UK_VERIFY_RUN_NODES == 0 ? UK_VERIFY_RUN_NTASKS / UK_VERIFY_RUN_NODES : 0))}
 }
 
-# uk_verify_gpu_count: GPUs on a compute node (one srun task, same partition and account), or here
-# without Slurm. Counts /dev/nvidia<N>, which exists only where the NVIDIA driver runs. Fails when
+# uk_verify_ld_debug <array-name> <check>: with --ld-debug, the words that put every task under glibc's
+# loader trace (env LD_DEBUG=files,libs LD_DEBUG_OUTPUT=DIR/ld), in a directory under --workdir that
+# the run keeps, one file per process; else nothing.
+uk_verify_ld_debug() {
+  local -n words=$1
+  words=()
+  [ -n "${UK_VERIFY_LD_DEBUG:-}" ] || return 0
+  local dir
+  dir=$(mktemp -d "$UK_VERIFY_WORKDIR/verify-ld-debug-$2.XXXXXX") || uk_die "--workdir $UK_VERIFY_WORKDIR: cannot create a directory for the loader traces"
+  uk_log "loader traces of every task: $dir/ld.<pid> (kept)"
+  # shellcheck disable=SC2034,SC2054  # a nameref to the caller's array; the comma is LD_DEBUG's
+  words=(env LD_DEBUG=files,libs "LD_DEBUG_OUTPUT=$dir/ld")
+}
+
+# uk_verify_fabric_probe <dir> <fi_info> <provider> <store>: what the fabric check runs where the NIC is
+# (through srun -N1, or here with --here), every result into <dir> for lib/py/fabric.py: the traced
+# `fi_info -p <provider>` (out, err, ld.<pid>, traced = "PID STATUS"), `fi_info -p <provider> -c FI_HMEM`
+# (hmem.out, hmem.status) and, from the stack's libcxi where present, `cxi_stat` (cxi_stat.out) and
+# `cxi_gpu_loopback_bw -d <domain>` for every CXI domain fi_info listed (loopback.out).
+uk_verify_fabric_probe() {
+  local dir=$1 fi_info=$2 provider=$3 store=$4 tool domain status
+  UK_VERIFY_STORE=$store
+  uk_verify_run_traced "$dir" "$fi_info" -p "$provider"
+  status=0
+  "$fi_info" -p "$provider" -c FI_HMEM >"$dir/hmem.out" 2>&1 || status=$?
+  printf '%s\n' "$status" >"$dir/hmem.status"
+  tool=$(uk_verify_store_tool cxi_stat)
+  if [ -n "$tool" ]; then "$tool" >"$dir/cxi_stat.out" 2>&1 || true; fi
+  tool=$(uk_verify_store_tool cxi_gpu_loopback_bw)
+  if [ -n "$tool" ] && [ "$provider" = cxi ]; then
+    while read -r domain; do
+      "$tool" -d "$domain" >>"$dir/loopback.out" 2>&1 </dev/null || true
+    done < <(sed -n -E 's/^[[:space:]]*domain:[[:space:]]*(cxi[0-9]+)$/\1/p' "$dir/out" | LC_ALL=C sort -u)
+  fi
+  # Written last: its presence tells the caller the probe ran to the end.
+  printf '%s %s\n' "$UK_VERIFY_TRACED_PID" "$UK_VERIFY_TRACED_STATUS" >"$dir/traced"
+}
+
+# uk_verify_uenv_args: --uenv=IMAGE:STORE --view=VIEW for srun, so the compute nodes mount the image and
+# load the view (which is where NCCL finds the aws-ofi-nccl plugin): for --image, or for the image an
+# active uenv session mounted at the store. Without the uenv Slurm plugin (srun --help lists its
+# options) there is nothing to pass: it warns that the nodes must see the store another way.
+uk_verify_uenv_args() {
+  local image=$UK_VERIFY_IMAGE
+  UK_VERIFY_UENV_ARGS=()
+  [ -n "$image" ] || image=$(uk_verify_session_image "$UK_VERIFY_STORE") || return 0
+  if [ -z "${UK_VERIFY_SRUN_HAS_UENV:-}" ]; then
+    local help
+    help=$(srun --help 2>&1) || true
+    UK_VERIFY_SRUN_HAS_UENV=no
+    [[ "$help" != *--uenv=* ]] || UK_VERIFY_SRUN_HAS_UENV=yes
+  fi
+  if [ "$UK_VERIFY_SRUN_HAS_UENV" = no ]; then
+    uk_warn "srun has no --uenv option (no uenv Slurm plugin here): the tasks start without $image, so the compute nodes must see the stack at $UK_VERIFY_STORE some other way"
+    return 0
+  fi
+  UK_VERIFY_UENV_ARGS=("--uenv=$image:$UK_VERIFY_STORE" "--view=$UK_VERIFY_VIEW")
+}
+
+# uk_verify_srun_args <nodes> <tasks-per-node>: the srun options of one step into UK_VERIFY_SRUN_ARGS:
+# the topology, --time (a hung step must not hold the allocation), --partition, --account, --mpi
+# (or UK_VERIFY_MPI_DEFAULT, which the mpi check sets for cray-mpich), --uenv/--view, --srun-arg.
+uk_verify_srun_args() {
+  uk_verify_topology "$1" "$2"
+  UK_VERIFY_SRUN_ARGS=(--nodes "$UK_VERIFY_RUN_NODES" --ntasks "$UK_VERIFY_RUN_NTASKS")
+  [ -z "$UK_VERIFY_RUN_TPN" ] || UK_VERIFY_SRUN_ARGS+=(--ntasks-per-node "$UK_VERIFY_RUN_TPN")
+  UK_VERIFY_SRUN_ARGS+=("--time=$UK_VERIFY_TIME")
+  [ -z "$UK_VERIFY_PARTITION" ] || UK_VERIFY_SRUN_ARGS+=(--partition "$UK_VERIFY_PARTITION")
+  [ -z "$UK_VERIFY_ACCOUNT" ] || UK_VERIFY_SRUN_ARGS+=(--account "$UK_VERIFY_ACCOUNT")
+  local mpi=${UK_VERIFY_MPI:-${UK_VERIFY_MPI_DEFAULT:-}}
+  [ -z "$mpi" ] || UK_VERIFY_SRUN_ARGS+=("--mpi=$mpi")
+  uk_verify_uenv_args
+  UK_VERIFY_SRUN_ARGS+=("${UK_VERIFY_UENV_ARGS[@]}" "${UK_VERIFY_EXTRA_SRUN[@]}")
+}
+
+# uk_verify_srun <out> <err> <cmd...>: prints the effective srun line (the one to copy when a check
+# fails), runs it with UK_VERIFY_SRUN_ARGS, its output to <out> and <err>; status in UK_VERIFY_SRUN_STATUS.
+# shellcheck disable=SC2034  # UK_VERIFY_SRUN_STATUS is read by the caller
+uk_verify_srun() {
+  local out=$1 err=$2
+  shift 2
+  uk_log "+ $(uk_quote srun "${UK_VERIFY_SRUN_ARGS[@]}" "$@")"
+  UK_VERIFY_SRUN_STATUS=0
+  srun "${UK_VERIFY_SRUN_ARGS[@]}" "$@" >"$out" 2>"$err" || UK_VERIFY_SRUN_STATUS=$?
+}
+
+# uk_verify_gpu_count: GPUs on a compute node (one srun task, same partition, account and time), or
+# here without Slurm. Counts /dev/nvidia<N>, which exists only where the NVIDIA driver runs. Fails when
 # srun cannot start it: the caller must not read that as "no GPU".
 uk_verify_gpu_count() {
   # shellcheck disable=SC2016  # expanded by the probe's own shell, on the compute node
   local probe='shopt -s nullglob; g=(/dev/nvidia[0-9]*); echo ${#g[@]}'
   if command -v srun >/dev/null 2>&1; then
-    local args=(--nodes 1 --ntasks 1)
+    local args=(--nodes 1 --ntasks 1 "--time=$UK_VERIFY_TIME")
     [ -z "$UK_VERIFY_PARTITION" ] || args+=(--partition "$UK_VERIFY_PARTITION")
     [ -z "$UK_VERIFY_ACCOUNT" ] || args+=(--account "$UK_VERIFY_ACCOUNT")
     srun "${args[@]}" "${UK_VERIFY_EXTRA_SRUN[@]}" bash -c "$probe"
@@ -145,18 +237,79 @@ uk_verify_read_nccl_env() {
   done <"$file"
 }
 
-# uk_verify_reexec_in_image <image> <args...>: runs this script again with the image mounted at the store
-# path, in a mount namespace of its own so nothing outlives the run: squashfs-mount where it exists
-# (clusters, no root needed), else unshare(1) as root. UK_VERIFY_IMAGE_MOUNTED tells the inner run.
+# Mounting --image (issue: uenv 9 changed squashfs-mount's syntax). uenv, squashfs-mount and the Slurm
+# plugin are eth-cscs/uenv; the facts below are read at its tag v9.1.2:
+#   squashfs-mount --sqfs=FILE:MOUNT -- CMD          src/squashfs-mount/squashfs-mount.cpp#L34-L59
+#     (before 9.0: squashfs-mount FILE:MOUNT -- CMD; 9.x execs FILE:MOUNT as the command and fails)
+#   uenv run [--view=V] FILE[:MOUNT] -- CMD          src/cli/run.cpp#L29-L39; it refuses to run inside
+#     a uenv session (UENV_MOUNT_LIST and UENV_VIEW set), run.cpp#L47-L53 and src/uenv/env.cpp#L57-L59
+#   without :MOUNT, uenv takes the mount point from the image's meta/env.json   src/uenv/meta.cpp#L50
+#   srun --uenv=FILE[:MOUNT] --view=VIEW              src/slurm/plugin.cpp#L143-L166
+#   the plugin mounts what UENV_MOUNT_LIST (FILE:MOUNT,...) names on the compute nodes   plugin.cpp#L213-L247
+# https://github.com/eth-cscs/uenv/blob/v9.1.2/src/squashfs-mount/squashfs-mount.cpp#L34-L59
+
+# uk_verify_tool_major <command>: the major version `<command> --version` prints; 0 when it prints none.
+uk_verify_tool_major() {
+  local v
+  v=$("$1" --version 2>/dev/null | grep -Eo '[0-9]+\.[0-9]+' | head -n 1) || true
+  printf '%s\n' "${v%%.*}" | sed 's/^$/0/'
+}
+
+# uk_verify_mount_of <image>: the mount point UENV_MOUNT_LIST gives the image (FILE:MOUNT,...).
+uk_verify_mount_of() {
+  local entry
+  [ -n "${UENV_MOUNT_LIST:-}" ] || return 1
+  while IFS= read -r -d , entry; do
+    if [ "${entry%:*}" = "$1" ] || [ "$(realpath -m -- "${entry%:*}")" = "$(realpath -m -- "$1")" ]; then
+      printf '%s\n' "${entry##*:}"
+      return 0
+    fi
+  done <<<"$UENV_MOUNT_LIST,"
+  return 1
+}
+
+# uk_verify_session_image <store>: the image an active uenv session mounted at <store>, if any.
+uk_verify_session_image() {
+  local entry
+  [ -n "${UENV_MOUNT_LIST:-}" ] || return 1
+  while IFS= read -r -d , entry; do
+    if [ "${entry##*:}" = "$1" ]; then
+      printf '%s\n' "${entry%:*}"
+      return 0
+    fi
+  done <<<"$UENV_MOUNT_LIST,"
+  return 1
+}
+
+# uk_verify_reexec_in_image <image> <args...>: runs this script again with the image mounted, in a
+# mount namespace of its own so nothing outlives the run: `uenv run` (uenv 9 or newer), else
+# squashfs-mount in the syntax of its version, else unshare(1) as root. No view is loaded here: a
+# view's LD_LIBRARY_PATH would hide the run paths the audit and the trace must see; the compute
+# nodes get --view through srun. UK_VERIFY_IMAGE_MOUNTED tells the inner run.
 uk_verify_reexec_in_image() {
-  local image=$1 stage status=0
+  local image=$1 stage status=0 target
   shift
   [ -f "$image" ] || uk_usage_error "--image $image: no such file"
+  if [ -n "${UENV_MOUNT_LIST:-}" ]; then
+    uk_usage_error "--image: a uenv session is already running (UENV_MOUNT_LIST=$UENV_MOUNT_LIST), and uenv cannot mount another image inside it; leave it (exit) and run again, or verify the mounted stack without --image (--store MOUNT)"
+  fi
   export UK_VERIFY_IMAGE_MOUNTED=1
-  if [ "$(id -u)" -ne 0 ] && command -v squashfs-mount >/dev/null 2>&1; then
+  target=$image
+  [ -z "$UK_VERIFY_STORE_GIVEN" ] || target=$image:$UK_VERIFY_STORE
+  if command -v uenv >/dev/null 2>&1 && [ "$(uk_verify_tool_major uenv)" -ge 9 ]; then
+    uk_log "+ $(uk_quote uenv run "$target" -- "$UK_VERIFY_SELF" "$@")"
+    exec uenv run "$target" -- "$UK_VERIFY_SELF" "$@"
+  fi
+  if command -v squashfs-mount >/dev/null 2>&1; then
+    if [ "$(uk_verify_tool_major squashfs-mount)" -ge 9 ]; then
+      uk_log "+ $(uk_quote squashfs-mount "--sqfs=$image:$UK_VERIFY_STORE" -- "$UK_VERIFY_SELF" "$@")"
+      exec squashfs-mount "--sqfs=$image:$UK_VERIFY_STORE" -- "$UK_VERIFY_SELF" "$@"
+    fi
+    # squashfs-mount before uenv 9 took the mount as its first argument.
+    uk_log "+ $(uk_quote squashfs-mount "$image:$UK_VERIFY_STORE" -- "$UK_VERIFY_SELF" "$@")"
     exec squashfs-mount "$image:$UK_VERIFY_STORE" -- "$UK_VERIFY_SELF" "$@"
   fi
-  [ "$(id -u)" -eq 0 ] || uk_die "--image needs squashfs-mount or root (private mount namespace); or mount the image and pass --store"
+  [ "$(id -u)" -eq 0 ] || uk_die "--image needs uenv, squashfs-mount or root (private mount namespace); or mount the image and pass --store"
   uk_require_cmd unshare mount
   stage=$(mktemp -d "${TMPDIR:-/tmp}/verify-stack-mnt.XXXXXX")
   # shellcheck disable=SC2016  # expanded by the inner bash

@@ -164,7 +164,7 @@ EOF
   size=$(stat -c %s "$B/store.squashfs")
   sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
   uk_test_assert_output_has "image:  $B/store.squashfs" "size:   $size bytes" "sha256: $sum" \
-    "squashfs-mount $B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs --store $S/mnt"
+    "squashfs-mount --sqfs=$B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs --store $S/mnt"
   grep -q "sha256: $sum" "$B/logs/6-report.log"
   # Built for the default mount point, the verify command needs no --store (the report alone, as
   # the step function: /user-environment cannot be made here).
@@ -173,7 +173,7 @@ EOF
     UK_BUILD_DIR=$2 UK_BUILD_REPO=$1 UK_BUILD_MOUNT=/user-environment UK_BUILD_DRY_RUN=0
     uk_build_step_report' _ "$UK_TEST_ROOT" "$B"
   uk_test_assert_status 0
-  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:/user-environment -- bash"
+  uk_test_assert_output_has "squashfs-mount --sqfs=$B/store.squashfs:/user-environment -- bash"
   uk_test_assert_output_has "verify-stack.sh all --image $B/store.squashfs"
   uk_test_assert_output_lacks "--store"
 }
@@ -455,7 +455,7 @@ refused() { # <status> <message> <args...>
   build_test_run --mount "$S/mnt2" --from configure
   uk_test_assert_status 0
   grep -qx -- "$S/mnt2" "$UK_FAKE_RECORD/stack-config.argv"
-  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:$S/mnt2 -- bash" "--image $B/store.squashfs --store $S/mnt2"
+  uk_test_assert_output_has "squashfs-mount --sqfs=$B/store.squashfs:$S/mnt2 -- bash" "--image $B/store.squashfs --store $S/mnt2"
   # The image really is the one for the new mount point: its programs run from there.
   unsquashfs -q -f -d "$S/mnt2" "$B/store.squashfs" >/dev/null
   [ "$("$S/mnt2/bin/stack-hello")" = "hello from the stack" ]

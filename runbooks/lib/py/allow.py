@@ -25,11 +25,11 @@ class AllowList:
         self.entries = entries
 
     @classmethod
-    def load(cls, paths: List[str]) -> "AllowList":
+    def load(cls, paths: List[str], option: str = "--allow") -> "AllowList":
         entries: List[AllowEntry] = []
         for path in paths:
             try:
-                lines = read_text(path, "--allow", ALLOW_LIST_LIMIT).splitlines()
+                lines = read_text(path, option, ALLOW_LIST_LIMIT).splitlines()
             except InputError as e:
                 raise AllowListError(str(e)) from e
             for number, line in enumerate(lines, 1):
@@ -44,6 +44,13 @@ class AllowList:
 
     def match(self, soname: str) -> Optional[AllowEntry]:
         return next((e for e in self.entries if fnmatch.fnmatchcase(soname, e.pattern)), None)
+
+    def match_unversioned(self, name: str) -> Optional[AllowEntry]:
+        """For a needed development name (libxpmem.so), the entry of a versioned soname of it
+        (libxpmem.so.0): the link editor records whatever name it was given."""
+        if not name.endswith(".so"):
+            return None
+        return next((e for e in self.entries if e.pattern.startswith(name + ".")), None)
 
 
 @lru_cache(maxsize=None)
