@@ -43,6 +43,8 @@ Reports:
   --json FILE            write the JSON report to FILE, a new file: an existing FILE is refused
                          (exit 2), never overwritten
   --allow FILE           another allow-list (SONAME-GLOB | REASON | SOURCE), repeatable
+  --no-accepted          report the tracked workarounds (runbooks/data/accepted-workarounds.allow)
+                         as violations too
 Performance:
   --system NAME          judge against this system's figures in the references file (e.g.
                          alps-gh200); without it the report says "no reference for this system"
@@ -93,6 +95,7 @@ uk_verify_parse_args() {
   UK_VERIFY_REFERENCES="$UK_VERIFY_DATA/performance-references.json" UK_VERIFY_NCCL_TEST=all_reduce
   UK_VERIFY_NCCL_PERF="" UK_VERIFY_MIN_BUSBW="" UK_VERIFY_NCCL_ENV_FILE="$UK_VERIFY_DATA/nccl.env"
   UK_VERIFY_RDZV_WORKAROUND="" UK_VERIFY_FROM_LOG="" UK_VERIFY_LD_DEBUG=""
+  UK_VERIFY_ACCEPT_ARGS=(--accept "$UK_VERIFY_DATA/accepted-workarounds.allow")
   UK_VERIFY_ALLOW_ARGS=(--allow "$UK_VERIFY_DATA/system-libraries.allow") UK_VERIFY_EXTRA_SRUN=() UK_VERIFY_COMMAND=() UK_VERIFY_CLEANUP=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -101,6 +104,7 @@ uk_verify_parse_args() {
       --here) UK_VERIFY_HERE=1 ;;
       --rendezvous-workaround) UK_VERIFY_RDZV_WORKAROUND=1 ;;
       --ld-debug) UK_VERIFY_LD_DEBUG=1 ;;
+      --no-accepted) UK_VERIFY_ACCEPT_ARGS=() ;;
       --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
       --store)
         uk_need_nonempty_value "$@"

@@ -20,15 +20,17 @@
 
 # @step 1 audit: Audit the linkage of every ELF file
 # @doc Reads the dynamic section of every ELF file in the store and resolves each needed library the way the loader does: `DT_RPATH` and `DT_RUNPATH` with `$ORIGIN`, `/etc/ld.so.cache`, then the default directories.
-# @doc It fails on a library that resolves outside the store and is not on the allow-list, on a library that resolves nowhere, and on one soname provided by two different files in the store.
-# @doc The allow-list is data, with a reason and a source per entry: glibc and the loader, the GPU driver's `libcuda.so.1` and `libnvidia-ml.so.1`, and kernel-facing libraries such as xpmem.
+# @doc On an image with uenv views it audits what the views link and the link closure of that (tools, libraries, libfabric's providers, NCCL's plugin), leaving out CUDA's `nsight-*` GUI trees and files for another machine, and counts what it left out.
+# @doc It fails on a library that resolves outside the store and is not on the allow-list, on a library that resolves nowhere, and on one soname provided by two different files that one view links; the same soname in two environments is a note.
+# @doc The allow-list is data, with a reason and a source per entry: glibc and the loader, the GPU driver's `libcuda.so.1` and `libnvidia-ml.so.1`, and kernel-facing libraries such as xpmem. An entry matches the needed name or the SONAME of the file it resolves to, so cray-mpich's unversioned `libxpmem.so`, which [alps-cluster-config adds with `patchelf --add-needed`](https://github.com/eth-cscs/alps-cluster-config/blob/91887e18157fc584adfa314f90e09543c072e19d/site/repo/packages/cray-mpich/package.py#L162-L179), matches `libxpmem.so.0`.
+# @doc A tracked workaround (`runbooks/data/accepted-workarounds.allow`: the system libcurl) is reported as accepted, not as a violation.
 # @command
-#   python3 runbooks/lib/py/audit.py --store <store> <allow-lists> --json <report>
+#   python3 runbooks/lib/py/audit.py --store <store> <allow-lists> --accept runbooks/data/accepted-workarounds.allow --json <report>
 # @fails libfabric-links-system-cuda: libfabric needs `libcudart` or `libcuda` from the system CUDA: it was linked against the system toolkit instead of the stack's.
 # @fails cxi-libcurl-teardown-segfault: a store library resolves `libcurl.so.4` to `/usr/lib64`: the external-curl workaround is in place, and the stack again depends on the OS.
 # @fails xpmem-not-integrated: a needed `libxpmem.so.0` resolves nowhere on a node without the system xpmem.
 uk_verify_check_audit() {
-  uk_verify_py audit --store "$UK_VERIFY_STORE" "${UK_VERIFY_ALLOW_ARGS[@]}" --json "$1"
+  uk_verify_py audit --store "$UK_VERIFY_STORE" "${UK_VERIFY_ALLOW_ARGS[@]}" "${UK_VERIFY_ACCEPT_ARGS[@]}" --json "$1"
 }
 
 # @step 2 runtime: Trace what a stack program loads at run time
