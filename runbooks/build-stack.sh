@@ -38,7 +38,8 @@ Options:
   --cache FILE         stackinator build-cache configuration (stack-config -c)
   --stackinator DIR|REF  your stackinator checkout, or the git ref to check out
                        (default: the pinned releases/v5 commit $(uk_build_stackinator_ref | cut -c1-12))
-  --jobs N             parallel make jobs (default: nproc)
+  --jobs N             parallel make jobs (default: nproc, at most 64); a failed build is
+                       retried once with -j8, as CSCS's build CI does
   --min-free GIB       free space the build filesystem needs (default: 50)
   --from STEP          redo STEP (name or number) and every step after it
   --only STEP          run STEP alone, even if it is done
@@ -105,10 +106,16 @@ uk_build_parse_args() {
   UK_BUILD_MOUNT="$(realpath -m -s -- "$UK_BUILD_MOUNT")"
   UK_BUILD_SYSTEM="$(realpath -m -- "${UK_BUILD_SYSTEM:-$UK_BUILD_DIR/sources/alps-cluster-config/internal-cxi}")"
   [ -z "$UK_BUILD_CACHE" ] || UK_BUILD_CACHE="$(realpath -m -- "$UK_BUILD_CACHE")"
-  UK_BUILD_JOBS="${UK_BUILD_JOBS:-$(nproc)}"
+  # At most 64 jobs by default, as CSCS's build CI runs make (a GH200 node has 288 cores; Spack's
+  # compilers need memory per job): https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L205-L213
+  local cores
+  cores=$(nproc)
+  UK_BUILD_JOBS="${UK_BUILD_JOBS:-$((cores < 64 ? cores : 64))}"
 }
 
 uk_build_main() {
+  # The command as typed, for "run the same command again" messages.
+  UK_BUILD_COMMAND="$(uk_quote "$0" "$@")"
   uk_build_parse_args "$@"
   uk_build_check_inputs
   uk_build_check_owner

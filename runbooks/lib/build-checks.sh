@@ -80,6 +80,40 @@ uk_build_check_inputs() {
   uk_build_check_build_path "$UK_BUILD_DIR"
   uk_build_check_mount "$UK_BUILD_MOUNT"
   uk_build_check_develop "$UK_BUILD_RECIPE"
+  uk_build_check_session
+  [ -z "$UK_BUILD_CACHE" ] || uk_build_check_cache "$UK_BUILD_CACHE"
+}
+
+# uk_build_check_session: not inside a uenv session. A mounted uenv at the mount point hides the store
+# the build writes, and its environment (UENV_MOUNT_LIST, the view's PATH) is not the build's.
+uk_build_check_session() {
+  [ -z "${UENV_MOUNT_LIST:-}" ] ||
+    uk_die "a uenv session is running (UENV_MOUNT_LIST=$UENV_MOUNT_LIST); build from a plain shell: leave the session (exit) and run again"
+}
+
+# uk_build_check_cache <cache.yaml>: the build cache's root and key file must not be under $HOME,
+# which the build sandbox hides like the build path (stackinator's rule for -b).
+uk_build_check_cache() {
+  local key value home
+  home="$(realpath -m -- "$HOME")"
+  for key in root key; do
+    value="$(uk_build_recipe_value "$1" "$key")" || exit 2
+    if [ -z "$value" ] || [ "$value" = None ]; then continue; fi
+    case "$(realpath -m -- "$value")/" in
+      "$home"/*) uk_die "--cache $1: its $key $value is under \$HOME ($HOME), which the build sandbox hides; put the cache elsewhere (e.g. \$SCRATCH)" ;;
+    esac
+  done
+}
+
+# uk_build_check_reach <url>: git can list the repository (a clone the sources step will make), within
+# 30 seconds; a compute node without internet access finds out now, not at step 2.
+uk_build_check_reach() {
+  GIT_TERMINAL_PROMPT=0 timeout 30 git ls-remote --heads -- "$1" >/dev/null 2>&1
+}
+
+# uk_build_mem_gib: memory available now (MemAvailable), in GiB rounded down.
+uk_build_mem_gib() {
+  awk '$1 == "MemAvailable:" { printf "%d\n", $2 / 1024 / 1024 }' /proc/meminfo
 }
 
 # uk_build_existing_parent <path>: the path itself or its nearest existing ancestor.

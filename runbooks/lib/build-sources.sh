@@ -113,3 +113,13 @@ uk_build_fetch_cluster_config() {
   [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"
   uk_build_run cp -a -- "$ours" "$dir/internal-cxi"
 }
+
+# uk_build_urls_to_clone: the repositories the sources step will clone (none it already has).
+uk_build_urls_to_clone() {
+  if [ -z "$UK_BUILD_STACKINATOR" ] || [ ! -d "$UK_BUILD_STACKINATOR" ]; then
+    [ -d "$UK_BUILD_DIR/sources/stackinator/.git" ] || uk_build_stackinator_url
+  fi
+  if [ -z "$UK_BUILD_SYSTEM_GIVEN" ] && [ ! -d "$UK_BUILD_DIR/sources/alps-cluster-config/.git" ]; then
+    uk_build_cluster_config_url
+  fi
+}

@@ -233,7 +233,9 @@ uk_build_log_path() {
 }
 
 # uk_build_run_step <n> <total> <slug>: runs one step, its output on the terminal and in its log;
-# stamps it when it succeeds. Under --dry-run it only prints what the step would run.
+# stamps it when it succeeds. Under --dry-run it only prints what the step would run. Ctrl-C (or a
+# TERM) stops the step, not the log: tee ignores the signal, so the step's last words reach the log,
+# and the run says it was interrupted (not "failed (exit 141)") and how to resume.
 uk_build_run_step() {
   local n=$1 total=$2 slug=$3 fn log rc state
   fn="uk_build_step_${slug//-/_}"
@@ -249,19 +251,50 @@ uk_build_run_step() {
   # A step that runs again is not done until it finishes again (--only on a finished step).
   if uk_build_is_done "$n" "$slug"; then uk_build_remove "$(uk_build_stamp_path "$n" "$slug")"; fi
   uk_build_write "$log" "=== $(date -u +%Y-%m-%dT%H:%M:%SZ): step $n/$total $slug" '>>'
+  UK_BUILD_INTERRUPTED=""
+  trap 'UK_BUILD_INTERRUPTED=1' INT TERM
   # Not `fn || rc=$?`: bash ignores `set -e` inside anything on the left of `||`.
   set +e
   (
+    trap - INT TERM
     set -e
     "$fn" </dev/null
-  ) 2>&1 | tee -a -- "$log" >&2
+  ) 2>&1 | (
+    trap '' INT TERM
+    exec tee -a -- "$log"
+  ) >&2
   rc=${PIPESTATUS[0]}
   set -e
+  trap - INT TERM
+  if [ -n "$UK_BUILD_INTERRUPTED" ] || [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
+    uk_log "--- the last lines of $log ---"
+    tail -n 15 -- "$log" >&2
+    uk_die "step $n/$total $slug interrupted; its log is kept in $log. Run the same command again to resume at this step: ${UK_BUILD_COMMAND:-build-stack.sh}"
+  fi
   if [ "$rc" -ne 0 ]; then
-    uk_die "step $n/$total $slug failed (exit $rc); its log is $log. Fix the cause and run the same command again: it resumes at this step."
+    uk_build_failure_pointers "$slug"
+    uk_die "step $n/$total $slug failed (exit $rc); its log is $log. Fix the cause and run the same command again: it resumes at this step: ${UK_BUILD_COMMAND:-build-stack.sh}"
   fi
   uk_build_write "$(uk_build_stamp_path "$n" "$slug")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   rm -f -- "$state/running"
+}
+
+# uk_build_failure_pointers <slug>: where to look when the build step failed: Spack's logs of the
+# packages that failed (stackinator's build keeps Spack's stage under <build>/tmp; CSCS's CI saves that
+# directory on failure) and stackinator's stack-debug.sh, a shell in the build's own sandbox.
+uk_build_failure_pointers() {
+  [ "$1" = build ] || return 0
+  local logs log
+  logs=$(find "$UK_BUILD_DIR/tmp" -name 'spack-build-out.txt' -newer "$(uk_build_state_dir)/running" 2>/dev/null | head -n 5)
+  if [ -n "$logs" ]; then
+    uk_log "Spack's build logs of the packages that failed:"
+    while IFS= read -r log; do uk_log "  $log"; done <<<"$logs"
+  else
+    uk_log "Spack's build logs are under $UK_BUILD_DIR/tmp (spack-build-out.txt, spack-build-env.txt per package)"
+  fi
+  if [ -f "$UK_BUILD_DIR/stack-debug.sh" ]; then
+    uk_log "a shell in the build's sandbox, with Spack set up: $UK_BUILD_DIR/stack-debug.sh"
+  fi
 }
 
 # uk_build_confirm <first-step>: asks before a run that changes things, unless --yes.

@@ -19,40 +19,53 @@
 # @placeholder <stackinator-url>: `https://github.com/eth-cscs/stackinator.git` (the environment variable `UK_STACKINATOR_URL` overrides it, e.g. for a mirror).
 # @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--stackinator REF`.
 # @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
-# @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`).
+# @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`, at most 64).
 
 # @step 1 preflight: Check the host
 # @doc Stops before anything is written when the host cannot run stackinator:
-# @doc git, GNU make and bubblewrap (`bwrap`, the sandbox of stackinator's build), and python3 with the jinja2, jsonschema and pyyaml modules that
+# @doc git, GNU make and bubblewrap (`bwrap`, the sandbox of stackinator's build), a `bwrap` that can really make a sandbox here, and python3 with the jinja2, jsonschema and pyyaml modules that
 # @doc [`stack-config` declares](https://github.com/eth-cscs/stackinator/blob/65f797bdcc4377f2e013682457d9cc1b2dc368cc/bin/stack-config#L1-L9).
-# @doc It checks the free space of the build path's filesystem (`--min-free`, default 50 GiB) and warns when the host is not aarch64:
-# @doc [build on a compute node of the target architecture](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/building.md#L24-L29), here GH200.
+# @doc It checks the free space of the build path's filesystem (`--min-free`, default 50 GiB), that git reaches the repositories the sources step clones, and warns when the host is not aarch64
+# @doc ([build on a compute node of the target architecture](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/building.md#L24-L29), here GH200), when less than 2 GiB of memory per job is available,
+# @doc and when the build path is on a tmpfs inside a Slurm job: [`/dev/shm` is cleaned up after every job](https://github.com/eth-cscs/cscs-docs/blob/80abed138e7cc52ebf6703b82ed02520ab9bf92f/docs/clusters/daint.md#L169), so the report step copies the image to `--output`.
+# @doc A dry run checks the tools and the Python modules too, and reports what a real run would stop on.
 # @doc
 # @doc On every run, before this step, the script applies stackinator's own rules to its arguments:
-# @doc the build path is not `/`, not under `/tmp` and not under `$HOME`, which the build sandbox rebinds ([`Builder`](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/builder.py#L69-L82));
+# @doc the build path is not `/`, not under `/tmp` and not under `$HOME`, which the build sandbox rebinds ([`Builder`](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/builder.py#L69-L82)), and neither are the build cache's root and key;
 # @doc the mount point exists ([`Recipe`](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L58-L60));
-# @doc and `--develop`, which the configure step passes, is not combined with a Spack version ([flags](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/configuring.md#L11-L57)): the recipe's `spack.commit` must not name a release.
+# @doc `--develop`, which the configure step passes, is not combined with a Spack version ([flags](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/configuring.md#L11-L57)): the recipe's `spack.commit` must not name a release;
+# @doc and it is not run inside a uenv session.
 # @command
 #   command -v git make python3 bwrap
+#   bwrap --dev-bind / / -- true
 #   python3 -c 'import jinja2, jsonschema, yaml'
 #   df -Pk -- <build>
 #   uname -m
 uk_build_step_preflight() {
-  local missing=() tool free arch where msg
+  local missing=() tool free arch where msg failures=() mem url
   uk_build_run command -v git make python3 bwrap || true
   for tool in git make python3 bwrap; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
-  if [ ${#missing[@]} -gt 0 ]; then
-    msg="missing tools stackinator needs: ${missing[*]} (on Debian: apt-get install git make python3 bubblewrap)"
+  [ ${#missing[@]} -eq 0 ] || failures+=("missing tools stackinator needs: ${missing[*]} (on Debian: apt-get install git make python3 bubblewrap)")
+  # A dry run runs these read-only checks too: it must say what a real run would stop on.
+  if command -v bwrap >/dev/null 2>&1; then
+    printf '+ %s\n' "bwrap --dev-bind / / -- true" >&2
+    bwrap --dev-bind / / -- true 2>/dev/null ||
+      failures+=("bwrap cannot create a sandbox on this host (unprivileged user namespaces disabled?); stackinator's build runs in one")
+  fi
+  printf '+ %s\n' "python3 -c 'import jinja2, jsonschema, yaml'" >&2
+  python3 -c 'import jinja2, jsonschema, yaml' 2>/dev/null ||
+    failures+=("python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)")
+  if [ ${#failures[@]} -gt 0 ]; then
+    msg="$(printf '%s; ' "${failures[@]}")"
+    msg=${msg%; }
     [ "$UK_BUILD_DRY_RUN" = 1 ] || uk_die "$msg"
     # A dry run goes on to show every later step's commands, and fails at its end.
     uk_log "ERROR: $msg"
     # shellcheck disable=SC2034 # build-stack.sh reads it after the last step
     UK_BUILD_DRY_RUN_FAILED=$msg
   fi
-  uk_build_run python3 -c 'import jinja2, jsonschema, yaml' ||
-    uk_die "python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)"
   uk_build_check_inputs
   where="$(uk_build_existing_parent "$UK_BUILD_DIR")"
   if [ "$UK_BUILD_DRY_RUN" = 1 ]; then
@@ -64,6 +77,15 @@ uk_build_step_preflight() {
   free="$(uk_build_free_gib "$where")"
   [ "$free" -ge "$UK_BUILD_MIN_FREE_GIB" ] ||
     uk_die "only $free GiB free for $UK_BUILD_DIR, need $UK_BUILD_MIN_FREE_GIB GiB (--min-free); pick a larger filesystem with --build"
+  for url in $(uk_build_urls_to_clone); do
+    uk_build_check_reach "$url" || uk_die "git cannot reach $url (30 s): the sources step clones it; on a node without internet access, clone on a login node first (run with --only sources there)"
+  done
+  mem="$(uk_build_mem_gib)"
+  [ -z "$mem" ] || [ "$mem" -ge $((2 * UK_BUILD_JOBS)) ] ||
+    uk_warn "only $mem GiB of memory available for $UK_BUILD_JOBS jobs (our rule of thumb: 2 GiB per compiler job); lower --jobs if compilers are killed"
+  if [ -n "${SLURM_JOB_ID:-}" ] && [ "$(stat -f -c %T -- "$where" 2>/dev/null)" = tmpfs ]; then
+    uk_warn "$UK_BUILD_DIR is on a tmpfs inside Slurm job $SLURM_JOB_ID: it is wiped when the job ends, so a build that does not finish in this job starts over; the report step copies the image to ${UK_BUILD_OUTPUT:-(no --output, and \$SCRATCH is not set)}"
+  fi
   arch="$(uk_build_run uname -m)"
   [ "$arch" = aarch64 ] ||
     uk_warn "this host is $arch; the stack targets GH200 (aarch64): build on a compute node of the target architecture"
@@ -129,10 +151,14 @@ uk_build_step_configure() {
 # @doc Runs the build [the way stackinator documents it](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/building.md#L7-L18): in the build directory, with an emptied environment so nothing from your shell leaks into Spack.
 # @doc Only `PATH`, `HOME` and, when they are set, the proxy variables (`http_proxy`, `https_proxy`, `no_proxy` and their upper-case forms) pass, because `env --ignore-environment` would otherwise drop the proxies Spack needs to download sources.
 # @doc It takes hours; run it on a compute node of the target architecture.
+# @doc It runs make with `-k`, so one failing package does not stop the others, and, when it fails, once more with `-j8`, [as CSCS's build CI does](https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L205-L213): a build that failed only for lack of memory at high parallelism then finishes.
+# @doc When it fails, the runbook names Spack's build logs of the failed packages and stackinator's `stack-debug.sh`, a shell in the build's sandbox; Ctrl-C is reported as an interruption, with the end of the log.
 # @doc When it dies, run the same command again: finished steps are skipped and Spack reuses what it already installed.
 # @command
 #   cd <build>
-#   env --ignore-environment PATH=/usr/bin:/bin:<build>/spack/bin HOME=$HOME make store.squashfs -j<jobs>
+#   env --ignore-environment PATH=/usr/bin:/bin:<build>/spack/bin HOME=$HOME make store.squashfs -k -j<jobs>
+# @command On failure, once more with fewer jobs
+#   env --ignore-environment PATH=/usr/bin:/bin:<build>/spack/bin HOME=$HOME make store.squashfs -k -j8
 # @fails spack-concretize-network-externals: concretization fails on the cray-mpich or libfabric externals
 # @fails libfuse2-aarch64-build: libfuse 2 does not compile on aarch64
 # @fails libcxi-needs-libfuse2: libcxi's configure fails when it finds libfuse 3
@@ -143,7 +169,12 @@ uk_build_step_build() {
   for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
     [ -z "${!var:-}" ] || env_args+=("$var=${!var}")
   done
-  uk_build_run_in "$UK_BUILD_DIR" env --ignore-environment "${env_args[@]}" make store.squashfs "-j$UK_BUILD_JOBS"
+  if uk_build_run_in "$UK_BUILD_DIR" env --ignore-environment "${env_args[@]}" make store.squashfs -k "-j$UK_BUILD_JOBS"; then
+    return 0
+  fi
+  [ "$UK_BUILD_JOBS" -gt 8 ] || return 1
+  uk_log "the build failed with -j$UK_BUILD_JOBS; once more with -j8, as CSCS's build CI does"
+  uk_build_run_in "$UK_BUILD_DIR" env --ignore-environment "${env_args[@]}" make store.squashfs -k -j8
 }
 
 # @step 6 report: Report the image

@@ -99,7 +99,7 @@ EOF
   USER=$user run "$SCRIPT" --recipe "$S/recipe" --stackinator releases/v5 --jobs 3 --dry-run
   uk_test_assert_status 0
   [ ! -e "/dev/shm/$user" ]
-  uk_test_assert_output_has "-b /dev/shm/$user/stack-build -m $S/mnt --develop" "make store.squashfs -j3"
+  uk_test_assert_output_has "-b /dev/shm/$user/stack-build -m $S/mnt --develop" "make store.squashfs -k -j3"
 }
 
 @test "preflight names every missing tool and stops before the sources" {
@@ -188,7 +188,7 @@ EOF
   while read -r n slug; do
     [ "$slug" != validate ] || continue # skipped here without Node; covered by its own test
     code=$(awk -v s="^# @step $n $slug:" '
-      $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache/); next }
+      $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache|failure/); next }
       on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print } on && !/^#/ { exit }' \
       "$UK_TEST_ROOT/runbooks/lib/build-steps.sh")
     [ -n "$code" ]
@@ -269,7 +269,7 @@ EOF
     "+ mv -- $B/sources/stackinator.partial $B/sources/stackinator" \
     "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
     "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
-    "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" \
+    "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -k -j2" \
     "+ sha256sum -- $B/store.squashfs" "size, sha256: measured by a real run"
   # Nothing is measured in a dry run, so it reports no numbers, only what a real run checks.
   uk_test_assert_output_has "preflight (dry run, nothing measured): a real run needs 0 GiB free (--min-free) in the filesystem of $S"
@@ -288,7 +288,7 @@ EOF
   after=$(uk_test_tree_state "$S")
   [ "$before" = "$after" ]
   uk_test_assert_output_has "ERROR: missing tools stackinator needs: bwrap" "[2/6] sources" "[6/6] report" \
-    "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" "+ sha256sum -- $B/store.squashfs"
+    "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -k -j2" "+ sha256sum -- $B/store.squashfs"
   [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: missing tools stackinator needs: bwrap (on Debian: apt-get install git make python3 bubblewrap)" ]
 }
 
@@ -677,4 +677,76 @@ build_test_run_nomount() {
   uk_test_assert_status 1
   uk_test_assert_output_has "ERROR: cannot write $B/logs/1-preflight.log: its filesystem is full or not writable"
   uk_test_assert_output_lacks "printf: write error" "No such file or directory"
+}
+
+@test "Ctrl-C during the build is reported as an interruption with the log's end, and the re-run resumes there" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  # A background job starts with SIGINT ignored, which bash cannot undo: python restores the default
+  # before it execs the runbook, as a terminal's foreground job has it.
+  setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+  BG_PID=$!
+  local i
+  for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
+  [ -e "$UK_FAKE_RECORD/build.started" ] || { cat "$S/run1.out"; return 1; }
+  # What the terminal sends on Ctrl-C: SIGINT to the whole foreground process group.
+  kill -INT -- "-$BG_PID"
+  for i in $(seq 100); do kill -0 -- "-$BG_PID" 2>/dev/null || break; sleep 0.1; done
+  BG_PID=
+  grep -q "step 5/6 build interrupted; its log is kept in $B/logs/5-build.log. Run the same command again to resume at this step: $SCRIPT --build $B" "$S/run1.out" ||
+    { cat "$S/run1.out"; return 1; }
+  ! grep -q "exit 141" "$S/run1.out"
+  grep -q -- "--- the last lines of $B/logs/5-build.log ---" "$S/run1.out"
+  [ ! -e "$B/.uenv-kb/done/5-build" ]
+  touch "$S/gate"
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "an earlier run stopped during step 'build'" "[5/6] build: Build the image"
+}
+
+@test "a failed build is retried once with -j8, as CSCS's CI does; a second failure names Spack's logs and the resume command" {
+  touch "$UK_FAKE_RECORD/fail-once" 2>/dev/null || { mkdir -p "$UK_FAKE_RECORD" && touch "$UK_FAKE_RECORD/fail-once"; }
+  build_test_run --jobs 16
+  uk_test_assert_status 0
+  uk_test_assert_output_has "the build failed with -j16; once more with -j8" "make store.squashfs -k -j16" "make store.squashfs -k -j8"
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 2 ]
+  touch "$UK_FAKE_RECORD/fail-always"
+  build_test_run --jobs 16 --from build
+  uk_test_assert_status 1
+  uk_test_assert_output_has "Spack's build logs are under $B/tmp" "step 5/6 build failed (exit 2)" \
+    "run the same command again: it resumes at this step: $SCRIPT --build $B"
+}
+
+@test "the default is min(64, nproc) jobs" {
+  mkdir -p "$S/bin"
+  printf '#!/bin/sh\necho 288\n' >"$S/bin/nproc" && chmod +x "$S/bin/nproc"
+  PATH="$S/bin:$PATH" run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --dry-run
+  uk_test_assert_output_has "make store.squashfs -k -j64"
+  printf '#!/bin/sh\necho 3\n' >"$S/bin/nproc"
+  PATH="$S/bin:$PATH" run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --dry-run
+  uk_test_assert_output_has "make store.squashfs -k -j3"
+}
+
+@test "preflight: refuses a uenv session, a build cache under \$HOME, a bwrap that cannot sandbox, an unreachable source" {
+  UENV_MOUNT_LIST=/s/x.squashfs:/user-environment refused 1 "a uenv session is running (UENV_MOUNT_LIST=/s/x.squashfs:/user-environment)"
+  mkdir -p "$S/home"
+  printf 'root: %s/home/cache\nkey: null\n' "$S" >"$S/cache.yaml"
+  HOME=$S/home refused 1 "--cache $S/cache.yaml: its root $S/home/cache is under \$HOME" --cache "$S/cache.yaml"
+  mkdir -p "$S/fakebin"
+  printf '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n' >"$S/fakebin/bwrap" && chmod +x "$S/fakebin/bwrap"
+  PATH="$S/fakebin:$PATH" build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "bwrap cannot create a sandbox on this host"
+  UK_STACKINATOR_URL="file://$S/no-such-repo.git" build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "git cannot reach file://$S/no-such-repo.git"
+}
+
+@test "the dry run checks the Python modules stackinator imports, and fails at its end without them" {
+  mkdir -p "$S/py"
+  printf 'raise ImportError("no jinja2 here")\n' >"$S/py/jinja2.py"
+  PYTHONPATH="$S/py" build_test_run --dry-run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "[6/6] report"
+  [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)" ]
 }
