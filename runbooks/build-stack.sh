@@ -36,6 +36,9 @@ Options:
   --build DIR          build directory (default: /dev/shm/\$USER/stack-build); not /, /tmp/... or \$HOME/...
   --mount DIR          mount point the image is built for (default: the recipe's store); must exist
   --cache FILE         stackinator build-cache configuration (stack-config -c)
+  --output DIR         where the report step copies the image and its meta/, in uenv's layout:
+                       DIR/<sha256 prefix>/store.squashfs and .../meta (default: \$SCRATCH/uenv-kb/images;
+                       none without \$SCRATCH). /dev/shm is wiped when a Slurm job ends.
   --stackinator DIR|REF  your stackinator checkout, or the git ref to check out
                        (default: the pinned releases/v5 commit $(uk_build_stackinator_ref | cut -c1-12))
   --jobs N             parallel make jobs (default: nproc, at most 64); a failed build is
@@ -56,7 +59,7 @@ EOF
 uk_build_parse_args() {
   UK_BUILD_REPO="$(uk_repo_root)"
   UK_BUILD_RECIPE="" UK_BUILD_SYSTEM="" UK_BUILD_SYSTEM_GIVEN="" UK_BUILD_DIR="" UK_BUILD_MOUNT=""
-  UK_BUILD_CACHE="" UK_BUILD_STACKINATOR="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
+  UK_BUILD_CACHE="" UK_BUILD_OUTPUT="" UK_BUILD_STACKINATOR="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
   UK_BUILD_FROM="" UK_BUILD_ONLY="" UK_BUILD_DRY_RUN=0 UK_BUILD_DRY_RUN_FAILED="" UK_BUILD_YES=0
   UK_BUILD_NPX="${UK_BUILD_NPX:-npx}"
   while [ $# -gt 0 ]; do
@@ -66,6 +69,7 @@ uk_build_parse_args() {
       --build) uk_need_nonempty_value "$@"; UK_BUILD_DIR=$2; shift ;;
       --mount) uk_need_nonempty_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
       --cache) uk_need_nonempty_value "$@"; UK_BUILD_CACHE=$2; shift ;;
+      --output) uk_need_nonempty_value "$@"; UK_BUILD_OUTPUT=$2; shift ;;
       --stackinator) uk_need_nonempty_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
       --jobs) uk_need_nonempty_value "$@"; UK_BUILD_JOBS=$2; shift ;;
       --min-free) uk_need_nonempty_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
@@ -106,6 +110,12 @@ uk_build_parse_args() {
   UK_BUILD_MOUNT="$(realpath -m -s -- "$UK_BUILD_MOUNT")"
   UK_BUILD_SYSTEM="$(realpath -m -- "${UK_BUILD_SYSTEM:-$UK_BUILD_DIR/sources/alps-cluster-config/internal-cxi}")"
   [ -z "$UK_BUILD_CACHE" ] || UK_BUILD_CACHE="$(realpath -m -- "$UK_BUILD_CACHE")"
+  # /dev/shm is wiped after every job on Alps, so the image is copied out, by default to $SCRATCH.
+  [ -n "$UK_BUILD_OUTPUT" ] || [ -z "${SCRATCH:-}" ] || UK_BUILD_OUTPUT="$SCRATCH/uenv-kb/images"
+  if [ -n "$UK_BUILD_OUTPUT" ]; then
+    UK_BUILD_OUTPUT="$(realpath -m -s -- "$UK_BUILD_OUTPUT")"
+    uk_build_check_plain_path --output "$UK_BUILD_OUTPUT"
+  fi
   # At most 64 jobs by default, as CSCS's build CI runs make (a GH200 node has 288 cores; Spack's
   # compilers need memory per job): https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L205-L213
   local cores

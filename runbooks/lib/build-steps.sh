@@ -19,6 +19,7 @@
 # @placeholder <stackinator-url>: `https://github.com/eth-cscs/stackinator.git` (the environment variable `UK_STACKINATOR_URL` overrides it, e.g. for a mirror).
 # @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--stackinator REF`.
 # @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
+# @placeholder <image-dir>: where the image is copied: `--output DIR` (default `$SCRATCH/uenv-kb/images`), then the first 12 hex digits of its SHA-256 checksum.
 # @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`, at most 64).
 
 # @step 1 preflight: Check the host
@@ -177,33 +178,72 @@ uk_build_step_build() {
   uk_build_run_in "$UK_BUILD_DIR" env --ignore-environment "${env_args[@]}" make store.squashfs -k -j8
 }
 
-# @step 6 report: Report the image
+# @step 6 report: Report the image and copy it out
 # @doc Prints the image's path, size and SHA-256 checksum, and the commands to mount it and to verify it with the verify runbook.
 # @doc Mount it at the mount point it was built for: [its run paths are hard-coded to it](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/docs/installing.md#L15-L22).
+# @doc It copies the image and its `meta/` out of the build directory, to `<output>`: on Alps [`/dev/shm` is cleaned up after every job](https://github.com/eth-cscs/cscs-docs/blob/80abed138e7cc52ebf6703b82ed02520ab9bf92f/docs/clusters/daint.md#L169).
+# @doc The layout is the one uenv reads, [`meta/` beside the squashfs file](https://github.com/eth-cscs/uenv/blob/v9.1.2/src/uenv/env.cpp#L66-L79), as CSCS's build CI [copies it](https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L244-L250); `meta/extra/reframe.yaml` is where CSCS's ReFrame checks find the environments.
+# @doc A directory per image (its checksum's first 12 hex digits) means a rebuild never overwrites an earlier image; an image already copied is left as it is.
 # @command
 #   stat -c %s -- <build>/store.squashfs
 #   sha256sum -- <build>/store.squashfs
+#   mkdir -p -- <image-dir>
+#   cp -- <build>/store.squashfs <image-dir>/.store.squashfs.partial
+#   mv -- <image-dir>/.store.squashfs.partial <image-dir>/store.squashfs
+#   cp -a -- <build>/store/meta <image-dir>/meta
 uk_build_step_report() {
-  local image="$UK_BUILD_DIR/store.squashfs" size sum
+  local image="$UK_BUILD_DIR/store.squashfs" size sum out="" shown
   [ "$UK_BUILD_DRY_RUN" = 1 ] || [ -f "$image" ] || uk_die "no image at $image: the build step did not produce it"
   size="$(uk_build_run stat -c %s -- "$image")"
   sum="$(uk_build_run sha256sum -- "$image")"
   uk_log "image:  $image"
   if [ "$UK_BUILD_DRY_RUN" = 1 ]; then
     uk_log "size, sha256: measured by a real run"
+    [ -z "${UK_BUILD_OUTPUT:-}" ] || out="$UK_BUILD_OUTPUT/<sha256:12>"
   else
     uk_log "size:   $size bytes ($(numfmt --to=iec-i --suffix=B "$size"))"
     uk_log "sha256: ${sum%% *}"
+    [ -z "${UK_BUILD_OUTPUT:-}" ] || out="$UK_BUILD_OUTPUT/$(printf '%s' "${sum%% *}" | cut -c1-12)"
+  fi
+  if [ -n "$out" ]; then
+    uk_build_copy_out "$image" "$out"
+    shown="$out/store.squashfs"
+  else
+    uk_warn "no --output and \$SCRATCH is not set: the image stays in $UK_BUILD_DIR (wiped with /dev/shm when a job ends)"
+    shown=$image
   fi
   # uenv 9 and newer: `uenv run`/`uenv start` (the mount point comes from the image's meta/env.json),
   # or squashfs-mount's --sqfs= form; the pre-9 `squashfs-mount IMAGE:MOUNT` fails on today's Alps.
   # https://github.com/eth-cscs/uenv/blob/v9.1.2/src/squashfs-mount/squashfs-mount.cpp#L34-L59
-  uk_log "mount:  uenv run $image -- bash     (or: uenv start $image, interactively)"
-  uk_log "    or: squashfs-mount --sqfs=$image:$UK_BUILD_MOUNT -- bash"
+  uk_log "mount:  uenv run $shown -- bash     (or: uenv start $shown, interactively)"
+  uk_log "    or: squashfs-mount --sqfs=$shown:$UK_BUILD_MOUNT -- bash"
   # The verify runbook mounts the image at /user-environment unless told where it was built for.
   if [ "$UK_BUILD_MOUNT" = /user-environment ]; then
-    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image"
+    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $shown"
   else
-    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $image --store $UK_BUILD_MOUNT"
+    uk_log "verify: $UK_BUILD_REPO/runbooks/verify-stack.sh all --image $shown --store $UK_BUILD_MOUNT"
+  fi
+}
+
+# uk_build_copy_out <image> <dir>: the image and the store's meta/ into <dir>, the image through a
+# .partial name so a killed copy never looks complete. An image already there is kept; a different file
+# at that name (never made by a copy with this checksum) is not overwritten.
+uk_build_copy_out() {
+  local image=$1 out=$2
+  uk_log "output: $out/store.squashfs and $out/meta"
+  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ -e "$out/store.squashfs" ]; then
+    cmp -s -- "$image" "$out/store.squashfs" ||
+      uk_die "$out/store.squashfs exists and differs from $image; it is not overwritten: move it away or choose another --output"
+    uk_log "output: already copied"
+  else
+    uk_build_run mkdir -p -- "$out" || uk_die "--output: cannot create $out"
+    uk_build_run cp -- "$image" "$out/.store.squashfs.partial" || uk_die "--output: cannot copy the image to $out (full?)"
+    uk_build_run mv -- "$out/.store.squashfs.partial" "$out/store.squashfs"
+  fi
+  if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ -e "$out/meta" ]; then
+    diff -rq -- "$UK_BUILD_DIR/store/meta" "$out/meta" >/dev/null ||
+      uk_die "$out/meta exists and differs from $UK_BUILD_DIR/store/meta; it is not overwritten"
+  else
+    uk_build_run cp -a -- "$UK_BUILD_DIR/store/meta" "$out/meta" || uk_die "--output: cannot copy $UK_BUILD_DIR/store/meta to $out"
   fi
 }

@@ -11,7 +11,7 @@ setup() {
   B=$S/build
   SCRIPT=$UK_TEST_ROOT/runbooks/build-stack.sh
   mkdir -p "$S/mnt"
-  export UK_FAKE_RECORD=$S/record
+  export UK_FAKE_RECORD=$S/record SCRATCH=$S/scratch
   # The recipe validator (Node) runs only in the tests that ask for it.
   export UK_BUILD_NPX=uk-test-no-npx
   unset http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY UK_FAKE_BUILD_GATE UK_FAKE_CONFIG_FAIL
@@ -60,7 +60,8 @@ build_test_placeholders() {
     -e "s|<recipe>|$UK_TEST_ROOT/content/recipe|g; s|<cluster>|$UK_TEST_ROOT/content/cluster/internal-cxi|g" \
     -e "s|<system>|$B/sources/alps-cluster-config/internal-cxi|g; s|<stackinator>|$B/sources/stackinator|g" \
     -e "s|<stackinator-url>|$UK_STACKINATOR_URL|g; s|<cluster-config-url>|$UK_CLUSTER_CONFIG_URL|g" \
-    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" <<<"$1"
+    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
+    -e "s|<image-dir>|$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)|g" <<<"$1"
 }
 
 @test "a full run calls stack-config with the exact arguments and builds a real image" {
@@ -163,8 +164,9 @@ EOF
   local size sum
   size=$(stat -c %s "$B/store.squashfs")
   sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
+  local out=$S/scratch/uenv-kb/images/${sum:0:12}
   uk_test_assert_output_has "image:  $B/store.squashfs" "size:   $size bytes" "sha256: $sum" \
-    "squashfs-mount --sqfs=$B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs --store $S/mnt"
+    "squashfs-mount --sqfs=$out/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $out/store.squashfs --store $S/mnt"
   grep -q "sha256: $sum" "$B/logs/6-report.log"
   # Built for the default mount point, the verify command needs no --store (the report alone, as
   # the step function: /user-environment cannot be made here).
@@ -455,7 +457,8 @@ refused() { # <status> <message> <args...>
   build_test_run --mount "$S/mnt2" --from configure
   uk_test_assert_status 0
   grep -qx -- "$S/mnt2" "$UK_FAKE_RECORD/stack-config.argv"
-  uk_test_assert_output_has "squashfs-mount --sqfs=$B/store.squashfs:$S/mnt2 -- bash" "--image $B/store.squashfs --store $S/mnt2"
+  local out2=$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)
+  uk_test_assert_output_has "squashfs-mount --sqfs=$out2/store.squashfs:$S/mnt2 -- bash" "--image $out2/store.squashfs --store $S/mnt2"
   # The image really is the one for the new mount point: its programs run from there.
   unsquashfs -q -f -d "$S/mnt2" "$B/store.squashfs" >/dev/null
   [ "$("$S/mnt2/bin/stack-hello")" = "hello from the stack" ]
@@ -749,4 +752,42 @@ build_test_run_nomount() {
   uk_test_assert_status 1
   uk_test_assert_output_has "[6/6] report"
   [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)" ]
+}
+
+@test "the image and its meta/ are copied out of the build directory, in uenv's layout, one directory per image" {
+  build_test_run
+  uk_test_assert_status 0
+  local sum out
+  sum=$(sha256sum "$B/store.squashfs" | cut -c1-12)
+  out=$S/scratch/uenv-kb/images/$sum
+  cmp "$B/store.squashfs" "$out/store.squashfs"
+  [ "$(jq -r .mount "$out/meta/env.json")" = "$S/mnt" ]
+  diff -r "$UK_TEST_ROOT/content/recipe/extra" "$out/meta/extra"
+  [ ! -e "$out/.store.squashfs.partial" ]
+  uk_test_assert_output_has "output: $out/store.squashfs and $out/meta" "uenv run $out/store.squashfs -- bash" \
+    "verify-stack.sh all --image $out/store.squashfs --store $S/mnt"
+  # The report again: the copy is kept; a different file at that name is not overwritten.
+  build_test_run --only report
+  uk_test_assert_status 0
+  uk_test_assert_output_has "output: already copied"
+  echo other >"$out/store.squashfs"
+  build_test_run --only report
+  uk_test_assert_status 1
+  uk_test_assert_output_has "$out/store.squashfs exists and differs from $B/store.squashfs; it is not overwritten"
+  [ "$(cat "$out/store.squashfs")" = other ]
+  # --output names another directory.
+  build_test_run --only report --output "$S/elsewhere"
+  uk_test_assert_status 0
+  cmp "$B/store.squashfs" "$S/elsewhere/$sum/store.squashfs"
+}
+
+@test "the sbatch template runs the runbook with a time limit, building in /dev/shm and copying the image to \$SCRATCH" {
+  local t=$UK_TEST_ROOT/runbooks/templates/build-stack.sbatch
+  grep -qE '^#SBATCH --time=[0-9]' "$t"
+  grep -qE '^#SBATCH --nodes=1$' "$t"
+  bash -n "$t"
+  # Run as sbatch would (from the checkout), with the test's stand-ins.
+  SLURM_SUBMIT_DIR=$UK_TEST_ROOT BUILD_DIR=$B run bash "$t" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2
+  uk_test_assert_status 0
+  [ -f "$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)/store.squashfs" ]
 }
