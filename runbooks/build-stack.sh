@@ -32,7 +32,7 @@ Options:
   --recipe DIR         stackinator recipe (default: this repository's content/recipe)
   --system DIR         cluster configuration; skips fetching alps-cluster-config
                        (default: content/cluster/internal-cxi placed in an alps-cluster-config
-                       releases/v5 checkout under <build>/sources)
+                       checkout, pinned like stackinator, under <build>/sources)
   --build DIR          build directory (default: /dev/shm/\$USER/stack-build); not /, /tmp/... or \$HOME/...
   --mount DIR          mount point the image is built for (default: the recipe's store); must exist
   --cache FILE         stackinator build-cache configuration (stack-config -c)
@@ -41,6 +41,8 @@ Options:
                        none without \$SCRATCH). /dev/shm is wiped when a Slurm job ends.
   --stackinator DIR|REF  your stackinator checkout, or the git ref to check out
                        (default: the pinned releases/v5 commit $(uk_build_stackinator_ref | cut -c1-12))
+  --cluster-config REF alps-cluster-config git ref to check out
+                       (default: the pinned releases/v5 commit $(uk_build_cluster_config_ref | cut -c1-12))
   --jobs N             parallel make jobs (default: nproc, at most 64); a failed build is
                        retried once with -j8, as CSCS's build CI does
   --min-free GIB       free space the build filesystem needs (default: 50)
@@ -59,7 +61,7 @@ EOF
 uk_build_parse_args() {
   UK_BUILD_REPO="$(uk_repo_root)"
   UK_BUILD_RECIPE="" UK_BUILD_SYSTEM="" UK_BUILD_SYSTEM_GIVEN="" UK_BUILD_DIR="" UK_BUILD_MOUNT=""
-  UK_BUILD_CACHE="" UK_BUILD_OUTPUT="" UK_BUILD_STACKINATOR="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
+  UK_BUILD_CACHE="" UK_BUILD_OUTPUT="" UK_BUILD_STACKINATOR="" UK_BUILD_CLUSTER_CONFIG_REF="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
   UK_BUILD_FROM="" UK_BUILD_ONLY="" UK_BUILD_DRY_RUN=0 UK_BUILD_DRY_RUN_FAILED="" UK_BUILD_YES=0
   UK_BUILD_NPX="${UK_BUILD_NPX:-npx}"
   while [ $# -gt 0 ]; do
@@ -71,6 +73,7 @@ uk_build_parse_args() {
       --cache) uk_need_nonempty_value "$@"; UK_BUILD_CACHE=$2; shift ;;
       --output) uk_need_nonempty_value "$@"; UK_BUILD_OUTPUT=$2; shift ;;
       --stackinator) uk_need_nonempty_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
+      --cluster-config) uk_need_nonempty_value "$@"; UK_BUILD_CLUSTER_CONFIG_REF=$2; shift ;;
       --jobs) uk_need_nonempty_value "$@"; UK_BUILD_JOBS=$2; shift ;;
       --min-free) uk_need_nonempty_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
       --from) uk_need_nonempty_value "$@"; UK_BUILD_FROM=$2; shift ;;
@@ -90,6 +93,8 @@ uk_build_parse_args() {
   # A leading '-' would reach git as an option (git fetch --upload-pack=CMD runs CMD).
   [[ "$UK_BUILD_STACKINATOR" != -* ]] ||
     uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: a git ref or path cannot start with '-' (git would read it as an option)"
+  [[ "$UK_BUILD_CLUSTER_CONFIG_REF" != -* ]] ||
+    uk_usage_error "--cluster-config $UK_BUILD_CLUSTER_CONFIG_REF: a git ref cannot start with '-' (git would read it as an option)"
   [[ "${UK_BUILD_JOBS:-1}" =~ ^[1-9][0-9]*$ ]] || uk_usage_error "--jobs needs a positive integer, got '$UK_BUILD_JOBS'"
   [[ "$UK_BUILD_MIN_FREE_GIB" =~ ^[0-9]+$ ]] || uk_usage_error "--min-free needs a whole number of GiB, got '$UK_BUILD_MIN_FREE_GIB'"
   [ -z "$UK_BUILD_FROM" ] || [ -z "$UK_BUILD_ONLY" ] || uk_usage_error "--from and --only cannot be combined"

@@ -32,6 +32,9 @@ CHECK is one of:
             and the plugin, bus bandwidth against the reference (skipped without GPU)
   all       every check above, one report listing each check's outcome (pass, fail, skipped, or
             error when it could not run); it passes only when every check passed or was skipped
+  diff OLD.json NEW.json
+            what differs between two images' build reports (uenv-kb-report.json, written by
+            build-stack.sh): checksum, source commits, package versions and commits; exit 1 if any
 
 Where the stack is:
   --store DIR            the mounted store (default /user-environment; with --image and no --store,
@@ -96,7 +99,7 @@ uk_verify_parse_args() {
   UK_VERIFY_NCCL_PERF="" UK_VERIFY_MIN_BUSBW="" UK_VERIFY_NCCL_ENV_FILE="$UK_VERIFY_DATA/nccl.env"
   UK_VERIFY_RDZV_WORKAROUND="" UK_VERIFY_FROM_LOG="" UK_VERIFY_LD_DEBUG=""
   UK_VERIFY_ACCEPT_ARGS=(--accept "$UK_VERIFY_DATA/accepted-workarounds.allow")
-  UK_VERIFY_ALLOW_ARGS=(--allow "$UK_VERIFY_DATA/system-libraries.allow") UK_VERIFY_EXTRA_SRUN=() UK_VERIFY_COMMAND=() UK_VERIFY_CLEANUP=()
+  UK_VERIFY_DIFF=() UK_VERIFY_ALLOW_ARGS=(--allow "$UK_VERIFY_DATA/system-libraries.allow") UK_VERIFY_EXTRA_SRUN=() UK_VERIFY_COMMAND=() UK_VERIFY_CLEANUP=()
   while [ $# -gt 0 ]; do
     case "$1" in
       -h | --help) uk_verify_usage; exit 0 ;;
@@ -150,13 +153,22 @@ uk_verify_parse_args() {
       --from-log) uk_need_nonempty_value "$@"; UK_VERIFY_FROM_LOG=$(uk_abspath "$2"); shift ;;
       -*) uk_usage_error "unknown option: $1" ;;
       *)
-        [ -z "$UK_VERIFY_CHECK" ] || uk_usage_error "one CHECK only (got '$UK_VERIFY_CHECK' and '$1')"
-        UK_VERIFY_CHECK=$1 ;;
+        if [ "$UK_VERIFY_CHECK" = diff ]; then
+          UK_VERIFY_DIFF+=("$(uk_abspath "$1")")
+        else
+          [ -z "$UK_VERIFY_CHECK" ] || uk_usage_error "one CHECK only (got '$UK_VERIFY_CHECK' and '$1')"
+          UK_VERIFY_CHECK=$1
+        fi ;;
     esac
     shift
   done
   case "$UK_VERIFY_CHECK" in
     audit | runtime | fabric | mpi | nccl | all) ;;
+    diff)
+      [ ${#UK_VERIFY_DIFF[@]} -eq 2 ] || uk_usage_error "diff needs two build reports: diff OLD.json NEW.json"
+      local f
+      for f in "${UK_VERIFY_DIFF[@]}"; do uk_verify_check_input diff "$f"; done
+      return 0 ;;
     "") uk_usage_error "missing CHECK (audit, runtime, fabric, mpi, nccl or all)" ;;
     *) uk_usage_error "unknown CHECK '$UK_VERIFY_CHECK' (audit, runtime, fabric, mpi, nccl or all)" ;;
   esac
@@ -193,6 +205,8 @@ uk_verify_main() {
   UK_VERIFY_SRC="$(dirname "$UK_VERIFY_SELF")/src"
   uk_verify_parse_args "$@"
   uk_verify_require_python
+  # diff compares two build reports: no stack, no scratch.
+  [ "$UK_VERIFY_CHECK" != diff ] || exec python3 "$UK_VERIFY_LIB/py/diff.py" "${UK_VERIFY_DIFF[@]}"
   if [ -n "$UK_VERIFY_IMAGE" ] && [ -z "${UK_VERIFY_IMAGE_MOUNTED:-}" ]; then
     uk_verify_reexec_in_image "$UK_VERIFY_IMAGE" "$@"
   fi

@@ -175,6 +175,7 @@ uk_build_inputs() {
   local stackinator=${UK_BUILD_STACKINATOR:-$(uk_build_stackinator_ref)}
   [ ! -d "$stackinator" ] || stackinator="$(uk_build_stackinator_dir)"
   printf '%s %s %s\n' sources --stackinator "$stackinator" sources --system "$UK_BUILD_SYSTEM" \
+    sources --cluster-config "${UK_BUILD_CLUSTER_CONFIG_REF:-$(uk_build_cluster_config_ref)}" \
     validate --recipe "$UK_BUILD_RECIPE" configure --mount "$UK_BUILD_MOUNT" configure --cache "$UK_BUILD_CACHE"
 }
 

@@ -19,6 +19,7 @@
 # @placeholder <stackinator-url>: `https://github.com/eth-cscs/stackinator.git` (the environment variable `UK_STACKINATOR_URL` overrides it, e.g. for a mirror).
 # @placeholder <stackinator-ref>: the pinned head of stackinator's `releases/v5` branch (`uk_build_stackinator_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--stackinator REF`.
 # @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
+# @placeholder <cluster-config-ref>: the pinned head of alps-cluster-config's `releases/v5` branch (`uk_build_cluster_config_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--cluster-config REF`.
 # @placeholder <image-dir>: where the image is copied: `--output DIR` (default `$SCRATCH/uenv-kb/images`), then the first 12 hex digits of its SHA-256 checksum.
 # @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`, at most 64).
 
@@ -95,7 +96,7 @@ uk_build_step_preflight() {
 
 # @step 2 sources: Fetch stackinator and the cluster configuration
 # @doc Clones stackinator at a pinned commit of its `releases/v5` branch, whose `--develop` [selects its templates for Spack's develop branch](https://github.com/eth-cscs/stackinator/blob/1255be83c69480b96ef3e8cff6fc81a33eb2781d/stackinator/recipe.py#L210-L249),
-# @doc and [eth-cscs/alps-cluster-config](https://github.com/eth-cscs/alps-cluster-config) at `releases/v5`.
+# @doc and [eth-cscs/alps-cluster-config](https://github.com/eth-cscs/alps-cluster-config) at a pinned commit of `releases/v5` ([`91887e18`](https://github.com/eth-cscs/alps-cluster-config/tree/91887e18157fc584adfa314f90e09543c072e19d)), so that a rebuild takes the same site packages.
 # @doc Our `internal-cxi` folder is copied into that checkout, beside the `site` package repository its `repos.yaml` points at (`../site/repo`), where cray-mpich and its companions come from.
 # @doc A checkout from an earlier run is reused; `--stackinator DIR` uses your own stackinator checkout, and `--system DIR` skips the cluster configuration.
 # @doc Each clone is made beside its place, as `<name>.partial`, and renamed into place once complete, so a run killed mid-clone leaves no half checkout; a reused checkout must have every tracked file as committed.
@@ -103,7 +104,8 @@ uk_build_step_preflight() {
 #   git clone --no-checkout -- <stackinator-url> <build>/sources/stackinator.partial
 #   git -C <build>/sources/stackinator.partial checkout --detach <stackinator-ref>
 #   mv -- <build>/sources/stackinator.partial <build>/sources/stackinator
-#   git clone --branch releases/v5 -- <cluster-config-url> <build>/sources/alps-cluster-config.partial
+#   git clone --no-checkout -- <cluster-config-url> <build>/sources/alps-cluster-config.partial
+#   git -C <build>/sources/alps-cluster-config.partial checkout --detach <cluster-config-ref>
 #   mv -- <build>/sources/alps-cluster-config.partial <build>/sources/alps-cluster-config
 #   cp -a -- <cluster> <build>/sources/alps-cluster-config/internal-cxi
 uk_build_step_sources() {
@@ -184,9 +186,11 @@ uk_build_step_build() {
 # @doc It copies the image and its `meta/` out of the build directory, to `<output>`: on Alps [`/dev/shm` is cleaned up after every job](https://github.com/eth-cscs/cscs-docs/blob/80abed138e7cc52ebf6703b82ed02520ab9bf92f/docs/clusters/daint.md#L169).
 # @doc The layout is the one uenv reads, [`meta/` beside the squashfs file](https://github.com/eth-cscs/uenv/blob/v9.1.2/src/uenv/env.cpp#L66-L79), as CSCS's build CI [copies it](https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L244-L250); `meta/extra/reframe.yaml` is where CSCS's ReFrame checks find the environments.
 # @doc A directory per image (its checksum's first 12 hex digits) means a rebuild never overwrites an earlier image; an image already copied is left as it is.
+# @doc Beside it goes `uenv-kb-report.json`: the checksum, the commits of stackinator, alps-cluster-config and this repository, and every package's version, with the commit Spack resolved for each `@main` or `@master` package (from the environments' `spack.lock`). `runbooks/verify-stack.sh diff OLD.json NEW.json` compares two images' reports.
 # @command
 #   stat -c %s -- <build>/store.squashfs
 #   sha256sum -- <build>/store.squashfs
+#   python3 runbooks/lib/py/buildinfo.py --build <build> --image <build>/store.squashfs ... --json <build>/uenv-kb-report.json
 #   mkdir -p -- <image-dir>
 #   cp -- <build>/store.squashfs <image-dir>/.store.squashfs.partial
 #   mv -- <image-dir>/.store.squashfs.partial <image-dir>/store.squashfs
@@ -204,6 +208,15 @@ uk_build_step_report() {
     uk_log "size:   $size bytes ($(numfmt --to=iec-i --suffix=B "$size"))"
     uk_log "sha256: ${sum%% *}"
     [ -z "${UK_BUILD_OUTPUT:-}" ] || out="$UK_BUILD_OUTPUT/$(printf '%s' "${sum%% *}" | cut -c1-12)"
+  fi
+  if [ "$UK_BUILD_DRY_RUN" != 1 ]; then
+    local cluster="$UK_BUILD_DIR/sources/alps-cluster-config"
+    [ -z "$UK_BUILD_SYSTEM_GIVEN" ] || cluster=""
+    python3 "$(dirname "${BASH_SOURCE[0]}")/py/buildinfo.py" --build "$UK_BUILD_DIR" --image "$image" --sha256 "${sum%% *}" \
+      --mount "$UK_BUILD_MOUNT" --recipe "$UK_BUILD_RECIPE" --repo "$UK_BUILD_REPO" --stackinator "$(uk_build_stackinator_dir)" \
+      ${cluster:+--cluster-config "$cluster"} --json "$UK_BUILD_DIR/uenv-kb-report.json" >&2 ||
+      uk_die "could not write the build report $UK_BUILD_DIR/uenv-kb-report.json"
+    uk_log "report: $UK_BUILD_DIR/uenv-kb-report.json (compare two images: runbooks/verify-stack.sh diff OLD.json NEW.json)"
   fi
   if [ -n "$out" ]; then
     uk_build_copy_out "$image" "$out"
@@ -240,6 +253,8 @@ uk_build_copy_out() {
     uk_build_run cp -- "$image" "$out/.store.squashfs.partial" || uk_die "--output: cannot copy the image to $out (full?)"
     uk_build_run mv -- "$out/.store.squashfs.partial" "$out/store.squashfs"
   fi
+  # The build report describes this image: written next to it, replaced only by the same image's.
+  [ "$UK_BUILD_DRY_RUN" = 1 ] || cp -- "$UK_BUILD_DIR/uenv-kb-report.json" "$out/uenv-kb-report.json" || uk_die "--output: cannot write $out/uenv-kb-report.json"
   if [ "$UK_BUILD_DRY_RUN" != 1 ] && [ -e "$out/meta" ]; then
     diff -rq -- "$UK_BUILD_DIR/store/meta" "$out/meta" >/dev/null ||
       uk_die "$out/meta exists and differs from $UK_BUILD_DIR/store/meta; it is not overwritten"

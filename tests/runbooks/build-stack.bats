@@ -51,7 +51,7 @@ build_test_remotes() {
 # build_test_run <args...>: the runbook with the test's build path, mount point and stand-ins,
 # run under the command prefix in the array AS when a test sets it (e.g. AS=(env -u HOME)).
 build_test_run() {
-  run "${AS[@]}" "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+  run "${AS[@]}" "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes "$@"
 }
 
 # build_test_placeholders <code>: a command block of the step markers with this run's values.
@@ -60,7 +60,7 @@ build_test_placeholders() {
     -e "s|<recipe>|$UK_TEST_ROOT/content/recipe|g; s|<cluster>|$UK_TEST_ROOT/content/cluster/internal-cxi|g" \
     -e "s|<system>|$B/sources/alps-cluster-config/internal-cxi|g; s|<stackinator>|$B/sources/stackinator|g" \
     -e "s|<stackinator-url>|$UK_STACKINATOR_URL|g; s|<cluster-config-url>|$UK_CLUSTER_CONFIG_URL|g" \
-    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
+    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<cluster-config-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
     -e "s|<image-dir>|$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)|g" <<<"$1"
 }
 
@@ -225,7 +225,7 @@ EOF
 
 @test "a run killed with kill -9 in the middle of the build resumes at the build, not earlier" {
   export UK_FAKE_BUILD_GATE=$S/gate
-  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
   BG_PID=$!
   local i
   for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
@@ -418,7 +418,7 @@ refused() { # <status> <message> <args...>
 
 @test "a second run on the same build directory waits for nobody: it refuses while the first holds the lock" {
   export UK_FAKE_BUILD_GATE=$S/gate
-  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes >"$S/run1.out" 2>&1 &
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes >"$S/run1.out" 2>&1 &
   BG_PID=$!
   local i
   for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
@@ -521,7 +521,7 @@ refused() { # <status> <message> <args...>
 
   local sha
   sha=$(git -C "$S/remotes/stackinator.git" rev-parse releases/v5)
-  run "$SCRIPT" --build "$S/b2" --mount "$S/mnt" --stackinator "$sha" --min-free 0 --yes --only sources
+  run "$SCRIPT" --build "$S/b2" --mount "$S/mnt" --stackinator "$sha" --cluster-config releases/v5 --min-free 0 --yes --only sources
   uk_test_assert_status 0
   [ "$(git -C "$S/b2/sources/stackinator" rev-parse HEAD)" = "$sha" ]
 }
@@ -587,11 +587,11 @@ refused() { # <status> <message> <args...>
 }
 
 @test "on a terminal it asks first: 'n' changes nothing, 'y' builds" {
-  printf 'n\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0" /dev/null >"$S/no.out" || true
+  printf 'n\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --cluster-config releases/v5 --min-free 0" /dev/null >"$S/no.out" || true
   grep -q "Build in $B from step 'preflight' with" "$S/no.out"
   grep -q "cancelled; nothing was changed" "$S/no.out"
   [ ! -e "$B" ]
-  printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
+  printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
   [ -f "$B/.uenv-kb/done/1-preflight" ]
 }
 
@@ -625,7 +625,7 @@ refused() { # <status> <message> <args...>
 
 # build_test_run_nomount <args...>: the runbook without --mount, so the recipe's store is used.
 build_test_run_nomount() {
-  run "$SCRIPT" --build "$B" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+  run "$SCRIPT" --build "$B" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes "$@"
 }
 
 @test "build and mount paths with a space or a newline are refused before anything is created" {
@@ -659,8 +659,8 @@ build_test_run_nomount() {
   export UK_FAKE_BUILD_GATE=$S/gate
   local i out
   for i in 1 2 3 4; do
-    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes --only preflight >"$S/a.$i" 2>&1 &
-    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes --only preflight >"$S/b.$i" 2>&1 &
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes --only preflight >"$S/a.$i" 2>&1 &
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes --only preflight >"$S/b.$i" 2>&1 &
   done
   wait
   for out in "$S"/a.* "$S"/b.*; do ! grep -q "empty it yourself" "$out" || { cat "$out"; return 1; }; done
@@ -687,7 +687,7 @@ build_test_run_nomount() {
   # A background job starts with SIGINT ignored, which bash cannot undo: python restores the default
   # before it execs the runbook, as a terminal's foreground job has it.
   setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+    "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
   BG_PID=$!
   local i
   for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
@@ -787,7 +787,35 @@ build_test_run_nomount() {
   grep -qE '^#SBATCH --nodes=1$' "$t"
   bash -n "$t"
   # Run as sbatch would (from the checkout), with the test's stand-ins.
-  SLURM_SUBMIT_DIR=$UK_TEST_ROOT BUILD_DIR=$B run bash "$t" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2
+  SLURM_SUBMIT_DIR=$UK_TEST_ROOT BUILD_DIR=$B run bash "$t" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2
   uk_test_assert_status 0
   [ -f "$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)/store.squashfs" ]
+}
+
+@test "reproducible: alps-cluster-config is pinned like stackinator, and the report records what was built" {
+  # Without --cluster-config, the pinned commit is what a real run checks out.
+  run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes --dry-run
+  uk_test_assert_output_has "+ git -C $B/sources/alps-cluster-config.partial checkout --detach 91887e18157fc584adfa314f90e09543c072e19d"
+  build_test_run
+  uk_test_assert_status 0
+  local r=$B/uenv-kb-report.json sum
+  sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
+  [ "$(jq -r .image.sha256 "$r")" = "$sum" ]
+  [ "$(jq -r .stackinator.commit "$r")" = "$(git -C "$S/remotes/stackinator.git" rev-parse releases/v5)" ]
+  [ "$(jq -r .alps_cluster_config.commit "$r")" = "$(git -C "$S/remotes/acc.git" rev-parse releases/v5)" ]
+  [ "$(jq -c '[.packages[] | select(.commit) | [.name, .version, .commit[0:4]]]' "$r")" = '[["aws-ofi-nccl","master","2222"],["libfabric","main","1111"]]' ]
+  uk_test_assert_output_has "built:  libfabric@main at 1111111111111111111111111111111111111111 (network)"
+  cmp "$r" "$S/scratch/uenv-kb/images/${sum:0:12}/uenv-kb-report.json"
+  # verify-stack.sh diff: the same report is the same image; another package commit is a difference.
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r" "$r"
+  uk_test_assert_status 0
+  uk_test_assert_output_has "diff: SAME"
+  jq '.packages |= map(if .name == "libfabric" then .commit = "3333333333333333333333333333333333333333" else . end) | .image.sha256 = "00"' "$r" >"$S/new.json"
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r" "$S/new.json"
+  uk_test_assert_status 1
+  uk_test_assert_output_has "diff: DIFFERENT: 2 difference(s)" "image sha256: $sum -> 00" \
+    "network: libfabric main (1111111111111111111111111111111111111111) -> main (3333333333333333333333333333333333333333)"
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "diff needs two build reports"
 }
