@@ -71,7 +71,7 @@ Slurm (fabric, mpi, nccl):
 NCCL:
   --nccl-test NAME       all_reduce (default) or sendrecv: runs NAME_perf
   --nccl-perf PATH       the nccl-tests binary (default: the store's); its arguments go after --
-                         (default -b 1G -e 1G -g 1)
+                         (default -b 1G -e 1G -g 1 -T SECONDS, a minute inside --time)
   --min-busbw GBPS       judge against this bus bandwidth instead of the reference
   --nccl-env FILE        settings to export (default runbooks/data/nccl.env)
   --rendezvous-workaround  also set FI_CXI_RDZV_EAGER_SIZE, FI_CXI_RDZV_GET_MIN and

@@ -15,7 +15,7 @@
 # @placeholder <srun-options>: `--nodes N --ntasks T --ntasks-per-node P --time=MIN` (the check's topology, or `--nodes`, `--ntasks-per-node`, `--ntasks`; `--time`, default 10 minutes), `--partition`, `--account`, `--mpi=TYPE` (`cray_shasta` for cray-mpich), `--uenv=IMAGE:<store> --view=default` when an image is given or a uenv session mounted one, then every `--srun-arg`. The check prints the effective line.
 # @placeholder <ntasks>: the check's task count: nodes times tasks per node.
 # @placeholder <nccl-env>: the settings in `runbooks/data/nccl.env`, as `NAME=VALUE` words, and `NCCL_DEBUG=INFO`; with `--rendezvous-workaround`, also the three `FI_CXI_RDZV_*=0`.
-# @placeholder <nccl-perf>: nccl-tests' `all_reduce_perf` (or `sendrecv_perf` with `--nccl-test sendrecv`) from the stack, or `--nccl-perf PATH`, with its arguments after `--` (default `-b 1G -e 1G -g 1`).
+# @placeholder <nccl-perf>: nccl-tests' `all_reduce_perf` (or `sendrecv_perf` with `--nccl-test sendrecv`) from the stack, or `--nccl-perf PATH`, with its arguments after `--` (default `-b 1G -e 1G -g 1 -T S`: 1 GiB messages, one GPU per task, and nccl-tests' own timeout a minute inside `--time`).
 # @placeholder <references>: `--references runbooks/data/performance-references.json --system NAME`: the figure to reach for this system, check and topology, with its source; without `--system` the report says there is no reference.
 
 # @step 1 audit: Audit the linkage of every ELF file
@@ -168,7 +168,9 @@ uk_verify_check_nccl() {
   perf=${UK_VERIFY_NCCL_PERF:-$(uk_verify_store_tool "${UK_VERIFY_NCCL_TEST}_perf")}
   [ -n "$perf" ] || uk_usage_error "nccl: no ${UK_VERIFY_NCCL_TEST}_perf under $UK_VERIFY_STORE (use --nccl-perf PATH)"
   args=("${UK_VERIFY_COMMAND[@]}")
-  [ ${#args[@]} -gt 0 ] || args=(-b 1G -e 1G -g 1)
+  # nccl-tests' own timeout (-T SECONDS, https://github.com/NVIDIA/nccl-tests/blob/d2d40cc8249378efa4d7e2c949528c15eeb7d8e7/src/common.cu)
+  # ends a hung collective a minute before srun's --time would kill the step without a word.
+  [ ${#args[@]} -gt 0 ] || args=(-b 1G -e 1G -g 1 -T "$(((UK_VERIFY_TIME > 1 ? UK_VERIFY_TIME - 1 : 1) * 60))")
   uk_verify_read_nccl_env "$UK_VERIFY_NCCL_ENV_FILE"
   # The log lines that prove the plugin and the provider need NCCL_DEBUG=INFO, as CSCS's check sets it.
   UK_VERIFY_NCCL_ENV+=(NCCL_DEBUG=INFO)

@@ -123,3 +123,23 @@ two_ranks() { "$VERIFY" nccl --nodes 2 --ntasks-per-node 1 "$@"; }
   uk_test_assert_status 2
   uk_test_assert_output_has "--min-busbw must be a number of GB/s, got 'fast'"
 }
+
+@test "the nccl run: 2 nodes x 4 tasks, --uenv/--view, --time, NCCL_DEBUG=INFO, 1 GiB with -T, the opt-in rendezvous workaround" {
+  # Stand-in for Slurm on GPU nodes (there is no GPU here): it answers the GPU probe with 4 GPUs and
+  # records every other srun call without running it, so the check then finds no output to judge;
+  # its --help lists the uenv plugin's option.
+  mkdir bin
+  cat > bin/srun <<'SH'
+#!/usr/bin/env bash
+case "$*" in *'/dev/nvidia'*) echo 4; exit 0 ;; --help) echo '      --uenv=<file>[:mount-point]'; exit 0 ;; esac
+printf '%s\n' "$*" >> "$UK_FAKE_RECORD/srun.calls"
+SH
+  chmod +x bin/srun
+  export UK_FAKE_RECORD=$PWD
+  touch image.sqfs
+  UENV_MOUNT_LIST="$PWD/image.sqfs:$PWD" PATH="$PWD/bin:$PATH" run "$VERIFY" nccl --store "$PWD" --nccl-perf /opt/nccl-tests/all_reduce_perf --rendezvous-workaround --json report.json
+  uk_test_assert_status 1
+  uk_test_assert_output_has "+ srun --nodes 2 --ntasks 8 --ntasks-per-node 4 --time=10 --uenv=$PWD/image.sqfs:$PWD --view=default env 'NCCL_NET=AWS Libfabric' NCCL_NET_GDR_LEVEL=PHB" \
+    "NCCL_DEBUG=INFO FI_CXI_RDZV_EAGER_SIZE=0 FI_CXI_RDZV_GET_MIN=0 FI_CXI_RDZV_THRESHOLD=0 /opt/nccl-tests/all_reduce_perf -b 1G -e 1G -g 1 -T 540"
+  [ "$(jq -c '[.violations[].kind]' report.json)" = '["no-results","communicator","provider-unproven","plugin-unproven"]' ]
+}
