@@ -63,17 +63,21 @@ uk_build_check_clean() {
   [ -z "$changed" ] || uk_die "$1 is incomplete or modified, e.g. by an interrupted clone (git status: $(printf '%s\n' "$changed" | head -n3 | paste -sd,)); remove it (rm -rf -- $1) and run again"
 }
 
-# uk_build_fetch_pinned <name> <dir> <url> <ref>: clone (or reuse) a repository at <dir> and check out
+# uk_build_fetch_pinned <name> <dir> <url> <ref> [pathspec...]: clone (or reuse) a repository at <dir> and check out
 # <ref> detached. A fresh clone is made at <dir>.partial and renamed into place once complete. Every URL
 # and ref a user can set comes after `--` where git takes one; a ref that starts with '-' is refused when
 # the options are read, since `git checkout` cannot take `--` before a commit.
 uk_build_fetch_pinned() {
   local name=$1 dir=$2 url=$3 ref=$4 work rev
+  shift 4
   if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
     uk_die "$dir exists but is not a git checkout; remove it (rm -rf -- $dir) and run again"
   fi
   work=$dir
   if [ -d "$dir/.git" ]; then
+    # Checked before the checkout, which would carry changes along: a reused checkout is refused
+    # untouched when a tracked file is missing (a clone killed before checkout) or changed.
+    uk_build_check_clean "$dir" "$@"
     uk_log "$name: reusing $dir"
   else
     work="$dir.partial"
@@ -112,7 +116,7 @@ uk_build_fetch_stackinator() {
 uk_build_fetch_cluster_config() {
   local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi"
   [ -d "$ours" ] || uk_die "this repository has no cluster configuration at $ours; pass --system DIR"
-  uk_build_fetch_pinned alps-cluster-config "$dir" "$(uk_build_cluster_config_url)" "${UK_BUILD_CLUSTER_CONFIG_REF:-$(uk_build_cluster_config_ref)}"
+  uk_build_fetch_pinned alps-cluster-config "$dir" "$(uk_build_cluster_config_url)" "${UK_BUILD_CLUSTER_CONFIG_REF:-$(uk_build_cluster_config_ref)}" ':(exclude)internal-cxi'
   uk_build_check_clean "$dir" ':(exclude)internal-cxi'
   [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"
   uk_build_run cp -a -- "$ours" "$dir/internal-cxi"
