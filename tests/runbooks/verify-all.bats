@@ -38,7 +38,8 @@ setup() {
   uk_test_assert_status 1
   [ "$(jq -c '[.status, [.checks[] | [.check, .status]]]' all.json)" \
     = '["fail",[["audit","fail"],["runtime","error"],["fabric","error"],["mpi","error"],["nccl","pass"]]]' ]
-  [ "$(jq -c '[.checks[0].violations[].kind]' all.json)" = '["not-found","outside-store","duplicate-soname"]' ]
+  # The system libcurl is the accepted workaround: the audit still fails on the other two.
+  [ "$(jq -c '[.checks[0].violations[].kind, .checks[0].accepted[].soname]' all.json)" = '["not-found","duplicate-soname","libcurl.so.4"]' ]
   uk_test_assert_output_has "all: FAIL: audit fail, runtime error"
 }
 
