@@ -598,9 +598,11 @@ refused() { # <status> <message> <args...>
 @test "a --stackinator ref that starts with '-' is refused before git sees it (no option injection)" {
   refused 2 "--stackinator --upload-pack=touch $S/PWNED;: a git ref or path cannot start with '-'" --stackinator "--upload-pack=touch $S/PWNED;"
   [ ! -e "$S/PWNED" ]
+  refused 2 "--cluster-config --upload-pack=touch $S/PWNED;: a git ref cannot start with '-'" --cluster-config "--upload-pack=touch $S/PWNED;"
+  [ ! -e "$S/PWNED" ]
   # Every user-set URL and ref reaches git after `--`.
   run grep -nE 'git (clone|-C "\$work" fetch)' "$UK_TEST_ROOT/runbooks/lib/build-sources.sh"
-  [ "${#lines[@]}" -eq 3 ]
+  [ "${#lines[@]}" -eq 2 ] # one clone and one fetch, for stackinator and alps-cluster-config alike
   for l in "${lines[@]}"; do [[ "$l" == *' -- '* ]] || { echo "no -- in: $l"; return 1; }; done
 }
 
