@@ -21,6 +21,7 @@
 # @placeholder <cluster-config-url>: `https://github.com/eth-cscs/alps-cluster-config.git` (`UK_CLUSTER_CONFIG_URL` overrides it).
 # @placeholder <cluster-config-ref>: the pinned head of alps-cluster-config's `releases/v5` branch (`uk_build_cluster_config_ref` in `runbooks/lib/build-sources.sh`; `--help` prints it), or `--cluster-config REF`.
 # @placeholder <image-dir>: where the image is copied: `--output DIR` (default `$SCRATCH/uenv-kb/images`), then the first 12 hex digits of its SHA-256 checksum.
+# @placeholder <sha256>: the image's SHA-256 checksum, as `sha256sum` printed it.
 # @placeholder <jobs>: parallel build jobs, `--jobs` (default: the number of cores, `nproc`, at most 64).
 
 # @step 1 preflight: Check the host
@@ -190,7 +191,7 @@ uk_build_step_build() {
 # @command
 #   stat -c %s -- <build>/store.squashfs
 #   sha256sum -- <build>/store.squashfs
-#   python3 runbooks/lib/py/buildinfo.py --build <build> --image <build>/store.squashfs ... --json <build>/uenv-kb-report.json
+#   python3 <repo>/runbooks/lib/py/buildinfo.py --build <build> --image <build>/store.squashfs --sha256 <sha256> --mount <mount> --recipe <recipe> --repo <repo> --stackinator <stackinator> --cluster-config <build>/sources/alps-cluster-config --json <build>/uenv-kb-report.json
 #   mkdir -p -- <image-dir>
 #   cp -- <build>/store.squashfs <image-dir>/.store.squashfs.partial
 #   mv -- <image-dir>/.store.squashfs.partial <image-dir>/store.squashfs
@@ -212,7 +213,7 @@ uk_build_step_report() {
   if [ "$UK_BUILD_DRY_RUN" != 1 ]; then
     local cluster="$UK_BUILD_DIR/sources/alps-cluster-config"
     [ -z "$UK_BUILD_SYSTEM_GIVEN" ] || cluster=""
-    python3 "$(dirname "${BASH_SOURCE[0]}")/py/buildinfo.py" --build "$UK_BUILD_DIR" --image "$image" --sha256 "${sum%% *}" \
+    uk_build_run python3 "$UK_BUILD_REPO/runbooks/lib/py/buildinfo.py" --build "$UK_BUILD_DIR" --image "$image" --sha256 "${sum%% *}" \
       --mount "$UK_BUILD_MOUNT" --recipe "$UK_BUILD_RECIPE" --repo "$UK_BUILD_REPO" --stackinator "$(uk_build_stackinator_dir)" \
       ${cluster:+--cluster-config "$cluster"} --json "$UK_BUILD_DIR/uenv-kb-report.json" >&2 ||
       uk_die "could not write the build report $UK_BUILD_DIR/uenv-kb-report.json"

@@ -60,8 +60,9 @@ build_test_placeholders() {
     -e "s|<recipe>|$UK_TEST_ROOT/content/recipe|g; s|<cluster>|$UK_TEST_ROOT/content/cluster/internal-cxi|g" \
     -e "s|<system>|$B/sources/alps-cluster-config/internal-cxi|g; s|<stackinator>|$B/sources/stackinator|g" \
     -e "s|<stackinator-url>|$UK_STACKINATOR_URL|g; s|<cluster-config-url>|$UK_CLUSTER_CONFIG_URL|g" \
-    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<cluster-config-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
-    -e "s|<image-dir>|$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)|g" <<<"$1"
+    -e "s|<stackinator-ref>|releases/v5|g; s|<cluster-config-ref>|releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
+    -e "s|<image-dir>|$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)|g" \
+    -e "s|<sha256>|$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)|g" <<<"$1"
 }
 
 @test "a full run calls stack-config with the exact arguments and builds a real image" {
@@ -191,7 +192,7 @@ EOF
     [ "$slug" != validate ] || continue # skipped here without Node; covered by its own test
     code=$(awk -v s="^# @step $n $slug:" '
       $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache|failure/); next }
-      on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print } on && !/^#/ { exit }' \
+      on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print; next } on && !/^#/ { exit }' \
       "$UK_TEST_ROOT/runbooks/lib/build-steps.sh")
     [ -n "$code" ]
     while IFS= read -r line; do
