@@ -5,7 +5,7 @@ provider and /usr/lib64/libcurl.so.4) shows up only at run time. Violations: one
 two different files in one process, a library loaded by a store object from outside the store and off
 the allow-list, a crash (killed by a signal; "during teardown" once destructors had started), and a
 non-zero exit status.
-Usage: verify_runtime.py --store DIR --allow FILE --debug-prefix P --pid N --status N --program PATH [--json FILE] -- CMD...
+Usage: runtime.py --store DIR --allow FILE --debug-prefix P --pid N --status N --program PATH [--json FILE] -- CMD...
 """
 
 import argparse
@@ -16,9 +16,9 @@ import signal
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from verify_allow import AllowList, AllowListError, inside
-from verify_elf import NotElf, read_elf
-from verify_report import finish, verdict, usage_error
+from allow import AllowList, AllowListError, inside
+from elf import NotElf, read_elf
+from report import finish, verdict, usage_error
 
 _LINE = re.compile(r"^\s*(\d+):\s(.*)$")
 _FILE = re.compile(r"^file=(.+) \[(\d+)\];\s+(generating link map|needed by (.+) \[\d+\]|dynamically loaded by (.+) \[\d+\])$")

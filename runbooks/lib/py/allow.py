@@ -6,6 +6,11 @@ from collections import namedtuple
 from functools import lru_cache
 from typing import List, Optional
 
+from inputs import MIB, InputError, read_text
+
+# An allow-list is a few dozen lines; the cap only stops a device or a wrong file.
+ALLOW_LIST_LIMIT = MIB
+
 
 class AllowListError(Exception):
     """A malformed entry; the message is `file:line: what is wrong`."""
@@ -20,14 +25,13 @@ class AllowList:
         self.entries = entries
 
     @classmethod
-    def load(cls, paths: List[str]) -> "AllowList":
+    def load(cls, paths: List[str], option: str = "--allow") -> "AllowList":
         entries: List[AllowEntry] = []
         for path in paths:
             try:
-                with open(path, encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError as e:
-                raise AllowListError(f"{path}: cannot read allow-list: {e.strerror}") from e
+                lines = read_text(path, option, ALLOW_LIST_LIMIT).splitlines()
+            except InputError as e:
+                raise AllowListError(str(e)) from e
             for number, line in enumerate(lines, 1):
                 text = line.strip()
                 if not text or text.startswith("#"):
@@ -40,6 +44,13 @@ class AllowList:
 
     def match(self, soname: str) -> Optional[AllowEntry]:
         return next((e for e in self.entries if fnmatch.fnmatchcase(soname, e.pattern)), None)
+
+    def match_unversioned(self, name: str) -> Optional[AllowEntry]:
+        """For a needed development name (libxpmem.so), the entry of a versioned soname of it
+        (libxpmem.so.0): the link editor records whatever name it was given."""
+        if not name.endswith(".so"):
+            return None
+        return next((e for e in self.entries if e.pattern.startswith(name + ".")), None)
 
 
 @lru_cache(maxsize=None)

@@ -6,8 +6,9 @@ for `all`, a check could not run), 2 bad usage or input.
 
 import json
 import os
+import re
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -20,6 +21,26 @@ def usage_error(message: str):
 def verdict(check: str, violations: list, summary: str, **details) -> dict:
     """A check's report: it fails when there is any violation; details follow the summary."""
     return {"check": check, "status": "fail" if violations else "pass", "summary": summary, **details, "violations": violations}
+
+
+# srun's line for a task a signal killed, e.g. "srun: error: nid001: task 1: Segmentation fault (core dumped)".
+_TASK_SIGNAL = re.compile(
+    r"^srun: error: (\S+): tasks? ([\d,\-]+): (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction|Killed)", re.M
+)
+TEARDOWN_ISSUE = "/issues/cxi-libcurl-teardown-segfault/"
+
+
+def task_signals(err: str, finished: bool) -> Tuple[list, List[str]]:
+    """Tasks srun reports killed by a signal, as violations. When the program had finished its work
+    (finished), it is a crash at teardown, the seed's libcurl teardown crash, and the lines say so."""
+    violations, lines = [], []
+    for node, tasks, signal in _TASK_SIGNAL.findall(err):
+        kind = "crash-at-exit" if finished else "task-crash"
+        violations.append({"kind": kind, "node": node, "tasks": tasks, "signal": signal})
+        lines.append(f"{kind}: task(s) {tasks} on {node}: {signal}" + (" after the program finished: the teardown crash " + TEARDOWN_ISSUE if finished else ""))
+    if violations:
+        lines.append("  rerun with --ld-debug to trace what every rank loads (LD_DEBUG=files,libs on each task, kept under --workdir)")
+    return violations, lines
 
 
 def finish(report: dict, json_path: Optional[str], lines: List[str]) -> int:
@@ -96,5 +117,5 @@ def merge(out_path: str, directory: str, results: List[str]) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[1] != "--merge":
-        usage_error("usage: verify_report.py --merge OUT DIR NAME=EXIT...")
+        usage_error("usage: report.py --merge OUT DIR NAME=EXIT...")
     sys.exit(merge(sys.argv[2], sys.argv[3], sys.argv[4:]))
