@@ -176,12 +176,6 @@ function checkCluster(c: Checker, systemDir: string): void {
   c.parse(`${systemDir}/repos.yaml`, clusterReposSchema, false);
 }
 
-/**
- * Test programs whose specs the verify runbook's environment brings (on its way from the runbooks branch):
- * until the recipe has them, their pages are accepted without one. Delete once environments.yaml lists them.
- */
-const SPECS_ON_THE_WAY = ['nccl-tests', 'osu-micro-benchmarks'];
-
 /** Every variant the recipe's environments set: their `variants:` lists and the variants of their specs. */
 function recipeVariants(recipe: Recipe): Set<string> {
   const envs = recipe.yaml.get(`${recipe.recipeDir}/environments.yaml`)?.value;
@@ -211,7 +205,7 @@ function checkPackagePages(c: Checker, pages: RecipeFile[]): void {
     const field = typeof value.spack === 'string' ? 'spack' : 'id';
     const name = value[field];
     if (typeof name !== 'string' || value.role === 'platform') continue;
-    if (c.recipe.packageSpec(name) || SPECS_ON_THE_WAY.includes(name)) continue;
+    if (c.recipe.packageSpec(name)) continue;
     const variant = value.pulled_in?.of;
     if (typeof variant === 'string') {
       if (!variants.has(variant)) {
