@@ -44,7 +44,8 @@ setup() {
 }
 
 @test "the Python helpers are in runbooks/lib/py, share one report helper and call what is wrong violations" {
-  [ -z "$(find runbooks -name '*.py' -not -path 'runbooks/lib/py/*')" ]
+  # runbooks/reframe/ is ReFrame's tree (its checks and configurations run under ReFrame, Python >= 3.10).
+  [ -z "$(find runbooks -name '*.py' -not -path 'runbooks/lib/py/*' -not -path 'runbooks/reframe/*')" ]
   [ "$(grep -l '^def finish' runbooks/lib/py/*.py)" = runbooks/lib/py/report.py ]
   # Every check module reports through report.py, and none keeps another list name for what is wrong.
   for m in audit runtime fabric mpi nccl; do grep -q '^from report import' "runbooks/lib/py/$m.py"; done
