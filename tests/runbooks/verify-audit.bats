@@ -88,12 +88,22 @@ setup() {
   uk_test_assert_output_has "--image $BATS_FILE_TMPDIR/none.sqfs: no such file"
 }
 
-@test "the system libcurl, a tracked workaround, is reported as accepted, not as a violation" {
+@test "the system libcurl, a tracked workaround, is reported as accepted when the store has no libcurl of its own" {
+  uk_test_fixture_clean_store store
+  rm store/bin/stack-app store/lib/libcurl.so.4 # as the recipe ships: curl is the system's external
+  gcc -shared -fPIC -Wl,-soname,libuses-system-curl.so.1 -o store/lib/libuses-system-curl.so.1 "$(uk_test_fixture_src)/system_curl_user.c" -lcurl
+  run "$VERIFY" audit --store "$PWD/store" --json report.json
+  uk_test_assert_status 0
+  [ "$(jq -c '[.accepted[] | [.file, .soname]]' report.json)" = "[[\"$PWD/store/lib/libuses-system-curl.so.1\",\"libcurl.so.4\"]]" ]
+  uk_test_assert_output_has "accepted: $PWD/store/lib/libuses-system-curl.so.1 needs libcurl.so.4" "1 accepted"
+}
+
+@test "next to a store copy of libcurl, the system one is a second copy: the workaround does not cover it" {
   run "$VERIFY" audit --image "$BATS_FILE_TMPDIR/faulty.sqfs" --json report.json
   uk_test_assert_status 1
-  [ "$(jq -c '[.violations[].kind]' report.json)" = '["not-found","duplicate-soname"]' ]
-  [ "$(jq -c '[.accepted[] | [.file, .soname]]' report.json)" = '[["/user-environment/lib/libuses-system-curl.so.1","libcurl.so.4"]]' ]
-  uk_test_assert_output_has "accepted: /user-environment/lib/libuses-system-curl.so.1 needs libcurl.so.4" "1 accepted"
+  [ "$(jq -c '[.violations[].kind] | sort' report.json)" = '["duplicate-soname","not-found","outside-store"]' ]
+  [ "$(jq -c '.accepted' report.json)" = '[]' ]
+  uk_test_assert_output_has "outside-store: /user-environment/lib/libuses-system-curl.so.1 needs libcurl.so.4" "while the store has its own copy"
 }
 
 @test "a library that NEEDs the unversioned libxpmem.so (as alps-cluster-config patches cray-mpich) passes on libxpmem.so.0's entry" {

@@ -148,6 +148,15 @@ def audit(store: str, allow: AllowList, accept: AllowList, with_closure: bool) -
             )
         if with_closure:
             closure[info.path] = [[n, p] for n, p in resolver.closure(info)]
+    # The workaround holds only while the stack has no copy of its own: a system library next to a store copy of the
+    # same soname is the two-copies fault the workaround exists to avoid.
+    for a in [a for a in accepted if a["soname"] in providers]:
+        accepted.remove(a)
+        violations.append({"kind": "outside-store", "file": a["file"], "soname": a["soname"], "path": a["path"]})
+        lines.append(
+            f"outside-store: {a['file']} needs {a['soname']}: resolves to {a['path']}, outside the store, while the store has its own copy"
+            f" ({', '.join(sorted(providers[a['soname']].values()))}): the workaround {a['accepted_by']} does not cover a second copy"
+        )
     for soname, files_by_id in sorted(providers.items()):
         if len(files_by_id) < 2:
             continue
