@@ -21,11 +21,21 @@ const gccSpec = z.string({ error: 'must be a string' }).regex(GCC_SPEC, 'must be
 const nullableString = z.string().nullable();
 const stringList = z.array(z.string({ error: 'must be a string' }), { error: 'must be a list of strings' });
 
+/**
+ * The store: a normalised absolute path, as runbooks/lib/py/recipe.py --absolute-path requires it
+ * (make splits paths on whitespace; a `..` or `//` would mount somewhere other than the name says).
+ */
+const normalisedAbsolutePath = z
+  .string({ error: 'must be a string' })
+  .regex(/^\//, 'must be an absolute path')
+  .refine((p) => !/[\s\x00-\x1f\x7f]/.test(p), 'must not contain whitespace or control characters')
+  .refine((p) => p === '/' || p.slice(1).split('/').every((part) => part !== '' && part !== '.' && part !== '..'), "must be a normalised path: no '.' or '..' part, no repeated or trailing '/'");
+
 export const recipeConfigSchema = z.strictObject({
   /** Written to env.json. */
   name: z.string({ error: 'is required: a string' }).min(1, 'must not be empty'),
   /** Mount point of the image; `stack-config -m` overrides it. */
-  store: z.string().regex(/^\//, 'must be an absolute path').default('/user-environment'),
+  store: normalisedAbsolutePath.default('/user-environment'),
   spack: z.strictObject(
     {
       /** Git URL; the v5 builder clones it, so it is required here although v5's schema omits it. */
