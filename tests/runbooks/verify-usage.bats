@@ -32,6 +32,21 @@ setup() {
   [ ! -e elsewhere.json ]
 }
 
+@test "an empty option value, --opt= or --opt '', is a usage error naming the option, not a path or a default" {
+  for opt in --json --store --image --references --nccl-env; do
+    run "$VERIFY" audit --store "$STORE" "$opt="
+    uk_test_assert_status 2
+    uk_test_assert_output_has "option $opt needs a value, got an empty string"
+    uk_test_assert_output_lacks "already exists" "==="
+    run "$VERIFY" audit --store "$STORE" "$opt" ""
+    uk_test_assert_status 2
+    uk_test_assert_output_has "option $opt needs a value, got an empty string"
+  done
+  run "$VERIFY" audit --store "$STORE" --nodes=
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--nodes must be a positive integer, got ''"
+}
+
 @test "--json: a file that appears during the run is not overwritten when the report is saved" {
   echo '{"check":"audit","status":"pass"}' > report.json
   echo notes > notes.txt
