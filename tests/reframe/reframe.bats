@@ -136,6 +136,16 @@ StoreLinkageAudit faulty_network fail"
   uk_test_assert_output_has "bandwidth 1e+09 MB/s (-50%)" "Reason: performance error: failed to meet reference(s): bandwidth=" "Ran 1/1 test case(s)"
 }
 
+@test "an OSU check asked for cray-mpich's provider proof fails in sanity when no MPICH_OFI_VERBOSE line names cxi (Debian's MPICH prints none)" {
+  run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --references "$BATS_TEST_DIRNAME/fixtures/local-slurm-references.json" \
+    --output "$PWD/provider" -- --nocolor -n '^OsuBandwidthHost$' -S OsuBandwidthHost.mpi_provider=cxi
+  [ "$status" -ne 0 ]
+  [ "$(results provider/report.json)" = "OsuBandwidthHost clean_network fail" ]
+  [ "$(jq -r '.runs[0].testcases[0].fail_phase' provider/report.json)" = sanity ]
+  uk_test_assert_output_has "sanity error: with MPICH_OFI_VERBOSE=1 no MPICH/OFI line names the cxi provider"
+  grep -qx 'export MPICH_OFI_VERBOSE=1' provider/stage/local-slurm/debug/clean_network/OsuBandwidthHost/rfm_job.sh
+}
+
 @test "a system without a reference in runbooks/data/performance-references.json: the value is recorded, not judged, and ReFrame says so" {
   run "$RUN_SH" --config local --uenv "$DIR/clean/store.squashfs" --output "$PWD/noref" -- --nocolor -n '^OsuLatencyHost$' \
     -S OsuLatencyHost.default_nodes=1 -S OsuLatencyHost.default_tasks_per_node=2
@@ -225,6 +235,7 @@ OsuLatencyDevice standin_network pass"
     grep -qx '#SBATCH --account=acct' "$stage/$check/rfm_job.sh"
   done
   grep -qx 'srun --mpi=cray_shasta osu_bw' "$stage/OsuBandwidthHost/rfm_job.sh"
+  grep -qx 'export MPICH_OFI_VERBOSE=1' "$stage/OsuBandwidthHost/rfm_job.sh"
   grep -qx 'srun --mpi=cray_shasta osu_latency -d cuda D D' "$stage/OsuLatencyDevice/rfm_job.sh"
   grep -qx 'export MPICH_GPU_SUPPORT_ENABLED=1' "$stage/OsuLatencyDevice/rfm_job.sh"
   grep -qx 'srun --mpi=cray_shasta all_reduce_perf -b 1073741824 -e 1073741824 -g 1' "$stage/NcclAllReduce/rfm_job.sh"

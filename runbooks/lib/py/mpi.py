@@ -21,16 +21,13 @@ from typing import List, Optional
 import perf
 from elf import Resolver
 from inputs import MIB, InputError, read_text
+from provider_proof import mpich_providers, names_provider
 from report import finish, task_signals, usage_error, verdict
 
 _RANK = re.compile(r"^mpi_check rank=(\d+) size=(\d+) host=(\S+)(?: buffers=(\w+))?$", re.M)
 _ALLREDUCE = re.compile(r"^mpi_check allreduce sum=(\d+) expected=(\d+)$", re.M)
 _BANDWIDTH = re.compile(r"^mpi_check bandwidth bytes=(\d+) window=(\d+) iterations=(\d+) seconds=([\d.eE+-]+) MBps=([\d.eE+-]+)$", re.M)
 _FINALIZED = re.compile(r"^mpi_check finalized rank=(\d+)$", re.M)
-# cray-mpich with MPICH_OFI_VERBOSE=1 reports the libfabric provider it selected during MPI_Init. We
-# found no public, pinnable copy of the exact wording, so this accepts any MPICH or OFI line that names
-# a provider (our inference), and reports the lines it used.
-_PROVIDER = re.compile(r"^.*\b(?:MPICH|OFI)\b.*\bprovider\b[^A-Za-z0-9]*(?:is\s+)?([A-Za-z0-9_;]+).*$", re.M | re.I)
 LOG_LIMIT = 16 * MIB
 
 
@@ -113,8 +110,8 @@ def main(argv: List[str]) -> int:
     for run in runs:
         violations += run.pop("violations")
         lines += run.pop("lines")
-    providers = sorted(set(_PROVIDER.findall(out + "\n" + err)))
-    if args.provider and args.provider not in {p for ps in providers for p in ps.split(";")}:
+    providers = mpich_providers(out + "\n" + err)
+    if args.provider and not names_provider(args.provider, providers):
         violations.append({"kind": "provider-unproven", "provider": args.provider, "found": providers})
         lines.append(f"provider-unproven: with MPICH_OFI_VERBOSE=1 no MPICH/OFI line names the {args.provider} provider (found: {', '.join(providers) or 'none'})")
     if args.device_program:

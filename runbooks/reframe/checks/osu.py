@@ -12,10 +12,10 @@ import reframe.utility.sanity as sn
 from reframe.core.builtins import performance_function, run_after, sanity_function
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
-from stack_checks import ReferencedPerformance, SlurmMpiPlugin, StackRunCheck  # noqa: E402
+from stack_checks import MpichProviderProof, ReferencedPerformance, SlurmMpiPlugin, StackRunCheck  # noqa: E402
 
 
-class OsuCheck(SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
+class OsuCheck(MpichProviderProof, SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
     valid_prog_environs = ['+uenv +osu-micro-benchmarks']
     postrun_cmds = ['echo "srun exit status: $?"']
     env_vars = {'MPICH_GPU_SUPPORT_ENABLED': '0'}
@@ -26,6 +26,7 @@ class OsuCheck(SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
             sn.assert_eq(self.status_line('srun'), 0, msg='srun exited with status {0}'),
             sn.assert_found(rf'^{self.message_bytes}\s+[\d.]+\s*$', self.stdout,
                             msg=f'{self.executable} printed no result for {self.message_bytes} B'),
+            self.provider_proven(),
         ])
 
     def result(self):
@@ -50,7 +51,8 @@ class OsuBandwidthHost(OsuCheck):
     """Two nodes exchange host-memory messages at the network's bandwidth through the stack's MPI (osu_bw).
 
     Fails when a task does not finish, when osu_bw prints no result at the reference's message size
-    (4 MiB), or when the bandwidth is below the system's reference."""
+    (4 MiB), when cray-mpich's MPICH_OFI_VERBOSE output names no cxi provider, or when the bandwidth
+    is below the system's reference."""
 
     executable = 'osu_bw'
     reference_name = 'osu_bw'
@@ -66,7 +68,8 @@ class OsuLatencyHost(OsuCheck):
     """Two nodes exchange host-memory messages within the network's latency through the stack's MPI (osu_latency).
 
     Fails when a task does not finish, when osu_latency prints no result at the reference's message
-    size (4 MiB), or when the latency is above the system's reference."""
+    size (4 MiB), when cray-mpich's MPICH_OFI_VERBOSE output names no cxi provider, or when the
+    latency is above the system's reference."""
 
     executable = 'osu_latency'
     reference_name = 'osu_latency'

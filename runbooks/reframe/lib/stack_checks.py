@@ -7,6 +7,7 @@ image in CSCS_RFM_UENV) and run on partitions with the 'remote' feature, as cscs
 import inspect
 import os
 import shlex
+import sys
 
 import reframe as rfm
 import reframe.core.runtime as rt
@@ -17,6 +18,9 @@ from reframe.core.logging import getlogger
 import stack_references
 
 RUNBOOKS = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..'))
+# The runbooks' Python helpers, for the rules both suites apply (appended: they never shadow a module).
+sys.path.append(os.path.join(RUNBOOKS, 'lib', 'py'))
+import provider_proof  # noqa: E402
 VERIFY_STACK = os.path.join(RUNBOOKS, 'verify-stack.sh')
 NCCL_ENV = os.path.join(RUNBOOKS, 'data', 'nccl.env')
 
@@ -90,6 +94,28 @@ class StackRunCheck(StackCheck, rfm.RunOnlyRegressionTest):
     time_limit = '10m'
     tags = {'uenv-kb'}
     maintainers = ['uenv-cxi-kb']
+
+
+class MpichProviderProof(rfm.RegressionTestPlugin):
+    """cray-mpich's MPICH_OFI_VERBOSE=1 report of the libfabric provider it chose, required to name
+    mpi_provider for cray-mpich (as verify-stack.sh mpi requires it); other MPIs are not asked."""
+
+    #: The provider the MPICH_OFI_VERBOSE lines must name; '' asks for no proof (default: cxi for cray-mpich).
+    mpi_provider = variable(str, type(None), value=None)
+
+    @run_after('setup')
+    def ask_provider(self):
+        if self.mpi_provider is None:
+            self.mpi_provider = 'cxi' if mpi_plugin(self.current_environ.features) == 'cray_shasta' else ''
+        self.env_vars['MPICH_OFI_VERBOSE'] = '1'
+
+    def provider_proven(self):
+        if not self.mpi_provider:
+            return sn.assert_true(True)
+        named = sn.extractall(provider_proof.MPICH_PROVIDER_PATTERN, self.stderr, 1) + \
+            sn.extractall(provider_proof.MPICH_PROVIDER_PATTERN, self.stdout, 1)
+        return sn.assert_true(sn.deferrable(provider_proof.names_provider)(self.mpi_provider, named),
+                              msg=f'with MPICH_OFI_VERBOSE=1 no MPICH/OFI line names the {self.mpi_provider} provider')
 
 
 class SlurmMpiPlugin(rfm.RegressionTestPlugin):
