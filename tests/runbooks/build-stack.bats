@@ -822,3 +822,15 @@ build_test_run_nomount() {
   uk_test_assert_status 2
   uk_test_assert_output_has "diff needs two build reports"
 }
+
+@test "preflight warns about a tmpfs build directory inside a Slurm job, and about too little memory for --jobs" {
+  [ "$(stat -f -c %T -- "$S")" = tmpfs ] || skip "the test scratch $S is not on a tmpfs"
+  SLURM_JOB_ID=4242 build_test_run --only preflight
+  uk_test_assert_status 0
+  uk_test_assert_output_has "$B is on a tmpfs inside Slurm job 4242: it is wiped when the job ends" "the report step copies the image to $S/scratch/uenv-kb/images"
+  unset SLURM_JOB_ID
+  build_test_run --only preflight --jobs 100000
+  uk_test_assert_status 0
+  uk_test_assert_output_has "GiB of memory available for 100000 jobs (our rule of thumb: 2 GiB per compiler job); lower --jobs"
+  uk_test_assert_output_lacks "inside Slurm job"
+}
