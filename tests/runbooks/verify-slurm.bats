@@ -94,6 +94,21 @@ setup() {
   grep -l 'libteardown.so' verify-ld-debug-mpi.*/ld.* >/dev/null
 }
 
+@test "mpi with cray-mpich's mpicc: srun gets --mpi=cray_shasta, and the run must name the cxi provider (MPICH_OFI_VERBOSE)" {
+  # A compiler wrapper where cray-mpich installs it; Debian's MPICH stands in for what it runs.
+  mkdir -p cray-mpich-8.1.32/bin
+  printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v mpicc)" >cray-mpich-8.1.32/bin/mpicc
+  chmod +x cray-mpich-8.1.32/bin/mpicc
+  run "$VERIFY" mpi --mpicc "$PWD/cray-mpich-8.1.32/bin/mpicc" --nodes 1 --ntasks-per-node 2 --partition debug --time 1
+  uk_test_assert_status 1
+  uk_test_assert_output_has "+ srun --nodes 1 --ntasks 2 --ntasks-per-node 2 --time=1 --partition debug --mpi=cray_shasta env MPICH_GPU_SUPPORT_ENABLED=0 MPICH_OFI_VERBOSE=1 "
+  # With this Slurm's PMI the tasks run, but Debian's MPICH reports no provider: unproven.
+  run "$VERIFY" mpi --mpicc "$PWD/cray-mpich-8.1.32/bin/mpicc" "${ONE_NODE[@]}" --json report.json
+  uk_test_assert_status 1
+  [ "$(jq -c '[.violations[].kind]' report.json)" = '["provider-unproven"]' ]
+  uk_test_assert_output_has "provider-unproven: with MPICH_OFI_VERBOSE=1 no MPICH/OFI line names the cxi provider"
+}
+
 @test "mpi: a program that does not compile is an error naming the compiler" {
   run "$VERIFY" mpi --mpicc /bin/false
   uk_test_assert_status 1
