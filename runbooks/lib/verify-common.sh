@@ -221,20 +221,15 @@ uk_verify_gpu_count() {
   fi
 }
 
-# uk_verify_read_nccl_env <file>: the NAME=VALUE settings of runbooks/data/nccl.env into UK_VERIFY_NCCL_ENV.
-# Format: NAME=VALUE # SOURCE; the value runs to " # ".
+# uk_verify_read_nccl_env <file>: the NAME=VALUE settings of runbooks/data/nccl.env into UK_VERIFY_NCCL_ENV,
+# read by lib/py/nccl_env.py (the ReFrame NCCL checks read the file with it too).
 uk_verify_read_nccl_env() {
-  local file=$1 line n=0
-  uk_verify_check_input --nccl-env "$file"
+  local settings
+  uk_verify_check_input --nccl-env "$1"
+  settings=$(uk_verify_py nccl_env "$1") || exit # nccl_env.py named the file and line
   UK_VERIFY_NCCL_ENV=()
-  while IFS= read -r line || [ -n "$line" ]; do
-    n=$((n + 1))
-    case "$line" in '' | '#'*) continue ;; esac
-    [[ "$line" == *' # '* ]] || uk_die "$file:$n: every setting needs a source: NAME=VALUE # SOURCE"
-    line=${line%% # *}
-    [[ "$line" =~ ^[A-Z_][A-Z0-9_]*=.+$ ]] || uk_die "$file:$n: expected NAME=VALUE, got: $line"
-    UK_VERIFY_NCCL_ENV+=("$line")
-  done <"$file"
+  # shellcheck disable=SC2034  # read by the nccl check
+  [ -z "$settings" ] || mapfile -t UK_VERIFY_NCCL_ENV <<<"$settings"
 }
 
 # Mounting --image (issue: uenv 9 changed squashfs-mount's syntax). uenv, squashfs-mount and the Slurm

@@ -116,6 +116,12 @@ two_ranks() { "$VERIFY" nccl --nodes 2 --ntasks-per-node 1 "$@"; }
   run bash -c 'UK_NOOP=1 source "$1"; uk_verify_read_nccl_env bad.env' _ "$VERIFY"
   uk_test_assert_status 1
   uk_test_assert_output_has "bad.env:3: every setting needs a source"
+  printf 'nccl_net=x # https://example.org/source\n' > lower.env
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_read_nccl_env lower.env; echo "not reached"' _ "$VERIFY"
+  uk_test_assert_status 1
+  uk_test_assert_output_has "lower.env:1: expected NAME=VALUE, got: nccl_net=x"
+  uk_test_assert_output_lacks "not reached"
 }
 
 @test "--min-busbw must be a number" {

@@ -20,7 +20,9 @@ import stack_references
 RUNBOOKS = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # The runbooks' Python helpers, for the rules both suites apply (appended: they never shadow a module).
 sys.path.append(os.path.join(RUNBOOKS, 'lib', 'py'))
+import nccl_env  # noqa: E402
 import provider_proof  # noqa: E402
+
 VERIFY_STACK = os.path.join(RUNBOOKS, 'verify-stack.sh')
 NCCL_ENV = os.path.join(RUNBOOKS, 'data', 'nccl.env')
 
@@ -183,21 +185,9 @@ class ReferencedPerformance(rfm.RegressionTestPlugin):
 
 
 def nccl_settings(path=NCCL_ENV):
-    """The NAME=VALUE settings of runbooks/data/nccl.env (format: NAME=VALUE # SOURCE; verify-stack.sh
-    reads the same file), values quoted for the job script."""
-    settings = {}
-    with open(path, encoding='utf-8') as f:
-        for number, line in enumerate(f, 1):
-            line = line.rstrip('\n')
-            if not line or line.startswith('#'):
-                continue
-            if ' # ' not in line:
-                raise ValueError(f'{path}:{number}: every setting needs a source: NAME=VALUE # SOURCE')
-            name, sep, value = line.split(' # ', 1)[0].partition('=')
-            if not sep or not name.isidentifier() or not value:
-                raise ValueError(f'{path}:{number}: expected NAME=VALUE')
-            settings[name] = shlex.quote(value)
-    return settings
+    """The NAME=VALUE settings of runbooks/data/nccl.env, read as verify-stack.sh reads them
+    (runbooks/lib/py/nccl_env.py), values quoted for the job script."""
+    return {name: shlex.quote(value) for name, value in nccl_env.settings(path)}
 
 
 class CleanExit(rfm.RegressionTestPlugin):
