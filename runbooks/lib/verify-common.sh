@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Helpers for runbooks/verify-stack.sh. Sourced only: defines functions, runs nothing.
-# Functions carry the uk_verify_ prefix, globals UK_VERIFY_. The analysis is in runbooks/lib/verify_*.py
+# Functions carry the uk_verify_ prefix, globals UK_VERIFY_. The analysis is in runbooks/lib/py/*.py
 # (python3 standard library only: login nodes have no pip packages).
 
 # uk_verify_py <module> <args...>: runs one of the analysis modules beside this file.

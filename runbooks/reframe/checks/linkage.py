@@ -1,7 +1,7 @@
 """Linkage checks: the image's libraries resolve inside the store, and a stack program loads one copy of each.
 
 Both wrap runbooks/verify-stack.sh (the audit and the runtime trace), so the rules live in one place:
-runbooks/lib/verify_audit.py and verify_runtime.py, with the allow-list runbooks/data/system-libraries.allow.
+runbooks/lib/py/audit.py and runtime.py, with the allow-list runbooks/data/system-libraries.allow.
 """
 
 import fnmatch
