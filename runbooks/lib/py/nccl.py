@@ -21,6 +21,7 @@ from typing import List, Optional, Tuple
 
 import perf
 from inputs import MIB, InputError, read_text
+from provider_proof import NCCL_PLUGIN_PATTERN, NCCL_PROVIDER_PATTERN, nccl_provider_proven
 from report import finish, task_signals, usage_error, verdict
 
 # NCCL_DEBUG=INFO on 8 ranks writes a few MB; the cap only stops a device or a wrong file.
@@ -29,11 +30,9 @@ LOG_LIMIT = 64 * MIB
 _AVG = re.compile(r"^#\s*Avg bus bandwidth\s*:\s*([\d.]+)", re.M)
 _OUT_OF_BOUNDS = re.compile(r"^#\s*Out of bounds values\s*:\s*(\d+)", re.M)
 _RANK = re.compile(r"^#\s+Rank\s+(\d+)\s+Group\s+\d+\s+Pid\s+\d+\s+on\s+(\S+)", re.M)
-# CSCS's NCCL check requires the first; cscs-docs shows the second when the plugin is found:
-# https://github.com/eth-cscs/cscs-reframe-tests/blob/2f813557625e1294b277a698338f82f398bea7b8/checks/microbenchmarks/xccl/xccl_tests.py#L94-L101
-# https://github.com/eth-cscs/cscs-docs/blob/80abed138e7cc52ebf6703b82ed02520ab9bf92f/docs/software/communication/nccl.md#L136-L140
-_PROVIDER = re.compile(r"NCCL INFO NET/OFI Selected [pP]rovider is ([A-Za-z0-9_;]+)")
-_PLUGIN = re.compile(r"NCCL INFO Using network AWS Libfabric")
+# The NCCL_DEBUG=INFO lines that prove the provider and the plugin (the ReFrame NCCL checks read the same).
+_PROVIDER = re.compile(NCCL_PROVIDER_PATTERN)
+_PLUGIN = re.compile(NCCL_PLUGIN_PATTERN)
 # Two GH200 nodes without the CXI provider reach about 5 GB/s (cscs-docs, the "(*)" run):
 NO_CXI_HINT = ("about 5 GB/s is what two GH200 nodes reach without the CXI provider: "
                "https://github.com/eth-cscs/cscs-docs/blob/80abed138e7cc52ebf6703b82ed02520ab9bf92f/docs/software/communication/nccl.md#L209-L256")
@@ -96,7 +95,7 @@ def evaluate(text: str, err: str, args) -> Tuple[dict, List[str]]:
             " (the tasks were not wired into one job: check --mpi and that nccl-tests was built with MPI)"
         )
     providers = sorted(set(_PROVIDER.findall(both)))
-    if providers != [args.provider]:
+    if not nccl_provider_proven(args.provider, providers):
         violations.append({"kind": "provider-unproven", "provider": args.provider, "selected": providers})
         lines.append(
             f"provider-unproven: NCCL's log shows {'provider(s) ' + ', '.join(providers) if providers else 'no NET/OFI provider selection'},"

@@ -13,7 +13,7 @@ import reframe.utility.sanity as sn
 from reframe.core.builtins import performance_function, run_after, sanity_function
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
-from stack_checks import ReferencedPerformance, SlurmMpiPlugin, StackRunCheck, nccl_settings  # noqa: E402
+from stack_checks import ReferencedPerformance, SlurmMpiPlugin, StackRunCheck, nccl_settings, provider_proof  # noqa: E402
 
 
 class NcclCheck(SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
@@ -37,8 +37,11 @@ class NcclCheck(SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
             sn.assert_eq(self.status_line('srun'), 0, msg='srun exited with status {0}'),
             sn.assert_eq(sn.count_uniq(ranks), self.num_tasks,
                          msg=f'{{0}} rank(s) joined the communicator, {self.num_tasks} tasks ran: the ranks were not wired together'),
-            sn.assert_found(r'NET/OFI Selected [pP]rovider is cxi', self.stdout,
-                            msg='no NCCL_DEBUG proof that aws-ofi-nccl chose the cxi provider (NCCL may have fallen back to sockets)'),
+            sn.assert_true(sn.deferrable(provider_proof.nccl_provider_proven)(
+                'cxi', sn.extractall(provider_proof.NCCL_PROVIDER_PATTERN, self.stdout, 1)),
+                msg='no NCCL_DEBUG proof that aws-ofi-nccl chose the cxi provider (NCCL may have fallen back to sockets)'),
+            sn.assert_found(provider_proof.NCCL_PLUGIN_PATTERN, self.stdout,
+                            msg='no NCCL_DEBUG proof that NCCL used the aws-ofi-nccl plugin (Using network AWS Libfabric)'),
             sn.assert_found(r'Out of bounds values\s*:\s*0\s*OK', self.stdout, msg='nccl-tests found wrong results'),
         ])
 
@@ -51,9 +54,9 @@ class NcclCheck(SlurmMpiPlugin, ReferencedPerformance, StackRunCheck):
 class NcclAllReduce(NcclCheck):
     """Eight GPUs on two nodes form one NCCL communicator over Slingshot and all-reduce 1 GiB at the network's bus bandwidth (all_reduce_perf).
 
-    Fails when a rank is missing from the communicator, when NCCL_DEBUG shows no cxi provider chosen by
-    aws-ofi-nccl, on wrong results, or outside the system's reference. Skipped where the partition
-    has no GPU."""
+    Fails when a rank is missing from the communicator, when NCCL_DEBUG does not show the aws-ofi-nccl
+    plugin in use and the cxi provider alone chosen by it, on wrong results, or outside the system's
+    reference. Skipped where the partition has no GPU."""
 
     executable = 'all_reduce_perf'
     reference_name = 'nccl_all_reduce'
