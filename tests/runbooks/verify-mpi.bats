@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
-# verify-stack.sh mpi's judgement of cray-mpich's provider proof (runbooks/lib/py/provider_proof.py, the
-# rule the ReFrame OSU checks share). cray-mpich cannot run here, so its MPICH_OFI_VERBOSE output is a
-# constructed line (the runs themselves, with Debian's MPICH, are in verify-slurm.bats).
+# verify-stack.sh mpi's judgement (runbooks/lib/py/mpi.py) of what only cray-mpich and GPUs give: the
+# provider proof (provider_proof.py, the rule the ReFrame OSU checks share) and the device-buffer run
+# with cray-mpich's GTL library. Neither exists here, so the MPICH_OFI_VERBOSE line is constructed and
+# the GTL library is a gcc-built one of that name (the runs themselves, with Debian's MPICH, are in
+# verify-slurm.bats).
 
 setup() {
   load test_helper
@@ -30,4 +32,26 @@ setup() {
   : >err.txt
   run python3 "$MPI_PY" --ntasks 2 --status 0 --output out.txt --err err.txt --json plain.json
   uk_test_assert_status 0
+}
+
+@test "mpi: the device-buffer run is judged too, and its program must load cray-mpich's GTL library (gcc-built programs)" {
+  printf 'int gtl_marker(void) { return 1; }\n' >gtl.c
+  gcc -shared -fPIC -Wl,-soname,libmpi_gtl_cuda.so.0 -o libmpi_gtl_cuda.so.0 gtl.c
+  printf 'int gtl_marker(void);\nint main(void) { return gtl_marker() - 1; }\n' >with.c
+  gcc -o with-gtl with.c "$PWD/libmpi_gtl_cuda.so.0" -Wl,-rpath,"$PWD"
+  printf 'int main(void) { return 0; }\n' >without.c
+  gcc -o without-gtl without.c
+  sed 's/buffers=host/buffers=device/' out.txt >device.txt
+  : >err.txt
+  run python3 "$MPI_PY" --ntasks 2 --status 0 --output out.txt --err err.txt --device-output device.txt --device-status 0 --device-program "$PWD/with-gtl" --json with.json
+  uk_test_assert_status 0
+  [ "$(jq -c '[.runs[].buffers]' with.json)" = '["host","device"]' ]
+  run python3 "$MPI_PY" --ntasks 2 --status 0 --output out.txt --err err.txt --device-output device.txt --device-status 0 --device-program "$PWD/without-gtl" --json without.json
+  uk_test_assert_status 1
+  uk_test_assert_output_has "gtl-not-linked: the device-buffer program does not load libmpi_gtl_cuda"
+  # A device run whose tasks were not wired together fails on its own.
+  sed 's/size=2/size=1/' device.txt >unwired.txt
+  run python3 "$MPI_PY" --ntasks 2 --status 0 --output out.txt --err err.txt --device-output unwired.txt --device-status 0 --device-program "$PWD/with-gtl" --json unwired.json
+  uk_test_assert_status 1
+  [ "$(jq -c '[.violations[] | [.kind, .run]]' unwired.json)" = '[["communicator-size","device"]]' ]
 }
