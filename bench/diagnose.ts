@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { timeMedian, type BenchResult } from './lib';
-import { compileDiagnoser, type DiagnosableIssue } from '../src/lib/diagnose';
+import { compileDiagnoser, type DiagnosableIssue } from '../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../src/lib/knowledge-base-fs';
-import { normalizeDisplayText, toDisplayText } from '../src/lib/log-normalize';
-import { compileSignature } from '../src/lib/signature';
+import { normalizeDisplayText, toDisplayText } from '../src/lib/diagnose/log-normalize';
+import { compileSignature } from '../src/lib/diagnose/signature';
 
 const MiB = 1024 * 1024;
 const NEEDLE = readFileSync('tests/fixtures/logs/cxi-libcurl-teardown-segfault/mpi-finalize-backtrace.txt', 'utf8');

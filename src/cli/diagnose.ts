@@ -5,8 +5,8 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputTooLargeError, readCapped, type CliIO, type Command } from './main';
-import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
-import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
+import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose/engine';
+import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose/input';
 import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
 import { publicSiteUrl } from '../lib/site';
 

@@ -5,7 +5,7 @@
 import { issueSchema, type Issue } from '../schemas/issue';
 import { packageSchema, type Package } from '../schemas/package';
 import { errorAt, parseYaml, zodErrors, type SourceError, type YamlSource } from './yaml-source';
-import { signatureField, signatureProblem } from './signature';
+import { signatureField, signatureProblem } from './diagnose/signature';
 import { workaroundFile } from './issues';
 import type { z } from 'astro/zod';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main';
-import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
+import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
 
 const FIXTURE_CONTENT = 'tests/unit/fixtures/diagnose/content';
 const TEARDOWN = ['osu_bw done', '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4', '#1  0x0000400017f01234 in cxip_curl_fini ()', 'Segmentation fault (core dumped)'].join('\n');

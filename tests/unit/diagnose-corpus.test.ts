@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileDiagnoser } from '../../src/lib/diagnose';
+import { compileDiagnoser } from '../../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
 
 const CORPUS = 'tests/fixtures/logs';

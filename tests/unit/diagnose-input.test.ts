@@ -2,8 +2,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputTooLargeError, readCapped } from '../../src/cli/main';
-import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
-import { checkLogText, decodeLogBytes, LogInputError } from '../../src/lib/diagnose-input';
+import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
+import { checkLogText, decodeLogBytes, LogInputError } from '../../src/lib/diagnose/input';
 
 /** The first 64 KiB of the node executable: real binary data. */
 function executableHead(): Uint8Array {

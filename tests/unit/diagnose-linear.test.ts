@@ -16,7 +16,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { compileDiagnoser, MAX_LOG_BYTES, type DiagnosableIssue, type Diagnoser } from '../../src/lib/diagnose';
+import { compileDiagnoser, MAX_LOG_BYTES, type DiagnosableIssue, type Diagnoser } from '../../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
 
 const ROUNDS = 5;

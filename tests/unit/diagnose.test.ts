@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileDiagnoser, mostDistinctiveLine, SignatureCompileError, SPECIFIC_WEIGHT, type DiagnosableIssue } from '../../src/lib/diagnose';
-import { normalizeLine } from '../../src/lib/log-normalize';
-import { compileSignature } from '../../src/lib/signature';
+import { compileDiagnoser, mostDistinctiveLine, SignatureCompileError, SPECIFIC_WEIGHT, type DiagnosableIssue } from '../../src/lib/diagnose/engine';
+import { normalizeLine } from '../../src/lib/diagnose/log-normalize';
+import { compileSignature } from '../../src/lib/diagnose/signature';
 import type { Signature } from '../../src/schemas/issue';
 
 const sig = (s: Partial<Signature> & ({ text: string } | { regex: string })): Signature => ({ weight: 5, ...s }) as Signature;

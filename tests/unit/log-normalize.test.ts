@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toDisplayText } from '../../src/lib/log-normalize';
+import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toDisplayText } from '../../src/lib/diagnose/log-normalize';
 
 /** Small deterministic PRNG, so a failing fuzz case can be replayed. */
 function prng(seed: number): () => number {

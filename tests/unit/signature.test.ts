@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSignature, signatureProblem } from '../../src/lib/signature';
+import { compileSignature, signatureProblem } from '../../src/lib/diagnose/signature';
 import { parseKnowledgeBase } from '../../src/lib/knowledge-base';
 import { formatError } from '../../src/lib/yaml-source';
 import type { Signature } from '../../src/schemas/issue';

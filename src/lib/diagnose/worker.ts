@@ -2,8 +2,8 @@
  * The /diagnose/ page's Web Worker: compiles the signatures once, then diagnoses each pasted text
  * or dropped file off the main thread, so the page never freezes. Nothing here touches the network.
  */
-import { compileDiagnoser, type DiagnosableIssue, type Diagnoser, type Diagnosis } from './diagnose';
-import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from './diagnose-input';
+import { compileDiagnoser, type DiagnosableIssue, type Diagnoser, type Diagnosis } from './engine';
+import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from './input';
 
 export type DiagnoseRequest =
   | { type: 'init'; issues: DiagnosableIssue[] }

@@ -3,7 +3,7 @@
  * pasted log can make the diagnosis hang. A pattern RE2 rejects (backreferences, lookaround) is an error.
  */
 import { RE2JS } from 're2js';
-import type { Signature } from '../schemas/issue';
+import type { Signature } from '../../schemas/issue';
 import { normalizeLine } from './log-normalize';
 
 export interface CompiledSignature {

@@ -9,10 +9,10 @@
  * the set and at most once per signature — never more, whatever the input.
  */
 import { RE2Set } from 're2js';
-import type { Signature } from '../schemas/issue';
+import type { Signature } from '../../schemas/issue';
 import { normalizeDisplayText, stripLinePrefixes, toDisplayText } from './log-normalize';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
-import { issueUrl } from './site';
+import { issueUrl } from '../site';
 
 /** Largest log accepted, in bytes of UTF-8 (or characters of an already decoded string). */
 export const MAX_LOG_BYTES = 10 * 1024 * 1024;
