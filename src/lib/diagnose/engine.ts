@@ -10,9 +10,11 @@
  */
 import { RE2Set } from 're2js';
 import type { Signature } from '../../schemas/issue';
+import { issueUrl } from '../site';
 import { normalizeDisplayText, stripLinePrefixes, toDisplayText } from './log-normalize';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
-import { issueUrl } from '../site';
+import { TextIndex, workaroundText, type TextScore } from './text-rank';
+import { forEachToken } from './tokens';
 
 /** Largest log accepted, in bytes of UTF-8 (or characters of an already decoded string). */
 export const MAX_LOG_BYTES = 10 * 1024 * 1024;
@@ -22,11 +24,32 @@ export const MAX_LOG_BYTES = 10 * 1024 * 1024;
  * evidence already points to.
  */
 export const SPECIFIC_WEIGHT = 5;
+/**
+ * A record's own words point to it ("possibly") when the log shares at least TEXT_MIN_TERMS
+ * distinctive tokens with it (used by at most DISTINCTIVE_SPREAD of the records, or by one) and
+ * their BM25 weights sum to TEXT_MIN_SCORE. Set on the dev split of the corpus only.
+ */
+export const TEXT_MIN_TERMS = 2;
+export const TEXT_MIN_SCORE = 12;
+const DISTINCTIVE_SPREAD = 0.15;
+/** Low-confidence matches kept after the high ones: the closest records, not every record that shares a word. */
+const MAX_LOW_MATCHES = 3;
 /** Lines are scanned by the signature set in blocks of about this many characters. */
 const BLOCK_CHARS = 16 * 1024;
-/** Matched lines shown per issue, and characters shown per line. */
+/** Matched lines shown per issue, and characters shown per line (a window around the evidence). */
 const MAX_LINES_PER_MATCH = 20;
-const MAX_LINE_CHARS = 400;
+export const MAX_LINE_CHARS = 400;
+/** Log tokens shown as the words a low-confidence match rests on. */
+const MAX_TEXT_TERMS = 8;
+
+export type Confidence = 'high' | 'low';
+
+/** A context line of a record: what a log must show to be about this stack. */
+export interface ContextMatcher {
+  text?: string;
+  regex?: string;
+  note?: string;
+}
 
 export interface DiagnosableIssue {
   id: string;
@@ -34,17 +57,34 @@ export interface DiagnosableIssue {
   packages: string[];
   status: string;
   signatures: Signature[];
+  area?: string;
+  context?: ContextMatcher[];
+  /** The record's own words, ranked against the log's (text-rank.ts). Markdown. */
+  symptoms?: string[];
+  cause?: string;
+  workaround?: string | { summary: string; steps: string[] };
 }
 
-/** Only what matching needs, so the page ships the signatures and not whole records. */
-export function toDiagnosable({ id, title, packages, status, signatures }: DiagnosableIssue): DiagnosableIssue {
-  return { id, title, packages, status, signatures };
+/** Only what matching and ranking need, so the page ships these fields and not whole records. */
+export function toDiagnosable(issue: DiagnosableIssue): DiagnosableIssue {
+  const { id, title, area, packages, status, signatures, context, symptoms, cause } = issue;
+  const workaround = workaroundText(issue.workaround);
+  const out: DiagnosableIssue = { id, title, packages, status, signatures };
+  if (area) out.area = area;
+  if (context?.length) out.context = context.map(({ text, regex, note }) => ({ text, regex, note }));
+  if (symptoms) out.symptoms = symptoms;
+  if (cause) out.cause = cause;
+  if (workaround) out.workaround = workaround;
+  return out;
 }
 
 export interface MatchedLine {
   /** 1-based line number in the input. */
   n: number;
-  /** The line as pasted (terminal escapes removed), cut to 400 characters. */
+  /**
+   * The line as pasted (terminal escapes removed); a line longer than 400 characters is shown as a
+   * window of 400 around the evidence, with `…` where it was cut.
+   */
   text: string;
 }
 
@@ -56,28 +96,47 @@ export interface Evidence {
   lines: MatchedLine[];
 }
 
+/** The record's own words that the log shares (text-rank.ts), rarest first, and where they first appear. */
+export interface TextEvidence {
+  score: number;
+  terms: string[];
+  lines: MatchedLine[];
+}
+
 export interface DiagnosisMatch {
   id: string;
   title: string;
   packages: string[];
   status: string;
   /**
+   * `high`: specific signature evidence (weight 5+) and, when the record lists context, a context line
+   * in the log. `low` ("possibly"): specific evidence without the stack's context, or only the
+   * record's own words. Every high match is listed before every low one.
+   */
+  confidence: Confidence;
+  /** Why this confidence, in one sentence. */
+  reason: string;
+  /**
    * Sum of the weights of the counted signatures: each log line counts once per issue, for the
-   * heaviest signature it matches (see countedEvidence).
+   * heaviest signature it matches (see countedEvidence). 0 when only the record's words matched.
    */
   score: number;
-  /** Every matched line of every signature, in input order (at most 20). */
+  /** Every matched line of every signature, in input order (at most 20); for a words-only match, the text lines. */
   lines: MatchedLine[];
   /** Permalink of the issue page (site-relative). */
   url: string;
   evidence: Evidence[];
+  /** The first line that ties the log to the stack (the record's `context`), when the record lists context. */
+  context?: MatchedLine;
+  /** The record's words found in the log, when they add up to evidence. */
+  text?: TextEvidence;
 }
 
 export interface Diagnosis {
-  /** Best first. Empty when no issue has specific evidence in the log. */
+  /** High confidence first, then at most three low ones. Empty when nothing points to a known issue. */
   matches: DiagnosisMatch[];
   lineCount: number;
-  /** When nothing matched: the line most worth searching for. */
+  /** When no match is of high confidence: the line most worth searching for. */
   suggestion?: MatchedLine;
 }
 
@@ -90,13 +149,17 @@ export interface DiagnoseOptions {
 export interface DiagnoseStats {
   /** Characters the signature set scanned (each normalized character exactly once). */
   scannedChars: number;
-  /** Single-signature tests run on lines of blocks in which the set found that signature. */
+  /** Single-matcher tests run on lines of blocks in which the set found that matcher. */
   lineTests: number;
+  /** Tokens read from the log for the text ranking (at most one per character). */
+  tokens: number;
 }
 
 interface Entry {
   issue: number;
+  /** Index in the record's `signatures`, or in its `context` for a context line. */
   index: number;
+  kind: 'signature' | 'context';
   compiled: CompiledSignature;
 }
 
@@ -105,8 +168,9 @@ export class SignatureCompileError extends Error {
     readonly issueId: string,
     readonly index: number,
     cause: unknown,
+    field = 'signatures',
   ) {
-    super(`issue "${issueId}": signatures.${index}: ${(cause as Error).message}`, { cause });
+    super(`issue "${issueId}": ${field}.${index}: ${(cause as Error).message}`, { cause });
     this.name = 'SignatureCompileError';
   }
 }
@@ -126,8 +190,32 @@ function lineAt(text: string, starts: Int32Array, i: number): string {
   return text.slice(starts[i], starts[i + 1]! - 1);
 }
 
-function clip(line: string): string {
-  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+/**
+ * At most MAX_LINE_CHARS of a line, centred on `at` (a character offset) when the line is longer, with `…`
+ * where it was cut, so evidence far along a long line is shown rather than cut off.
+ */
+export function windowAround(line: string, at = 0): string {
+  if (line.length <= MAX_LINE_CHARS) return line;
+  const start = Math.max(0, Math.min(line.length - MAX_LINE_CHARS, at - MAX_LINE_CHARS / 4));
+  const end = start + MAX_LINE_CHARS;
+  return `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+}
+
+/** Placeholders normalization puts into a line; the text between them is as written. */
+const PLACEHOLDERS = /0xADDR|libfabric:PID:TIME:|\[DATE\]|-HASH|~\/|\/tmp\/USER\/|\bNID\b|\bPID\b/;
+
+/**
+ * Where in the displayed line the evidence found in its normalized form starts: the longest run of the
+ * matched text that normalization kept as written, looked up in the displayed line.
+ */
+function displayOffset(display: string, matched: string): number {
+  const pieces = matched.split(PLACEHOLDERS).sort((a, b) => b.length - a.length);
+  for (const piece of pieces) {
+    if (piece.length < 3) break;
+    const at = display.indexOf(piece);
+    if (at !== -1) return at;
+  }
+  return 0;
 }
 
 /** A signature of one issue found in the log: every line (0-based) it matched. */
@@ -135,6 +223,12 @@ interface Found {
   index: number;
   signature: Signature;
   lines: number[];
+}
+
+/** A matcher's lines (0-based) and, per line, where the match starts in the normalized line. */
+interface Hits {
+  lines: number[];
+  matched: string[];
 }
 
 /**
@@ -164,27 +258,41 @@ function countedEvidence(found: Found[]): Found[] {
   });
 }
 
+interface Candidate extends DiagnosisMatch {
+  strongest: number;
+  rank: number;
+}
+
 export class Diagnoser {
   private readonly entries: Entry[] = [];
   private readonly set = new RE2Set(RE2Set.UNANCHORED);
-  readonly stats: DiagnoseStats = { scannedChars: 0, lineTests: 0 };
+  private readonly text: TextIndex;
+  readonly stats: DiagnoseStats = { scannedChars: 0, lineTests: 0, tokens: 0 };
 
   constructor(private readonly issues: readonly DiagnosableIssue[]) {
-    issues.forEach((issue, i) =>
-      issue.signatures.forEach((signature, index) => {
+    issues.forEach((issue, i) => {
+      const add = (kind: Entry['kind'], matcher: Signature, index: number) => {
         try {
-          this.entries.push({ issue: i, index, compiled: compileSignature(signature) });
+          this.entries.push({ issue: i, index, kind, compiled: compileSignature(matcher) });
           // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
-          this.set.add(`(?m)${signaturePattern(signature)}`);
+          this.set.add(`(?m)${signaturePattern(matcher)}`);
         } catch (err) {
-          throw new SignatureCompileError(issue.id, index, err);
+          throw new SignatureCompileError(issue.id, index, err, kind === 'context' ? 'context' : 'signatures');
         }
-      }),
-    );
+      };
+      issue.signatures.forEach((signature, index) => add('signature', signature, index));
+      issue.context?.forEach((line, index) => add('context', { ...line, weight: 1 } as Signature, index));
+    });
     if (this.entries.length) this.set.compile();
+    this.text = new TextIndex(issues);
   }
 
   get signatureCount(): number {
+    return this.entries.filter((e) => e.kind === 'signature').length;
+  }
+
+  /** Signatures and context lines: what a line can be tested against. */
+  get matcherCount(): number {
     return this.entries.length;
   }
 
@@ -193,66 +301,142 @@ export class Diagnoser {
     const starts = lineStarts(display);
     // A final newline ends the last line; it does not start another. Empty input has no lines.
     const lineCount = display === '' ? 0 : starts.length - 1 - (display.endsWith('\n') ? 1 : 0);
-    const shown = (i: number): MatchedLine => ({ n: i + 1, text: clip(lineAt(display, starts, i)) });
+    const shown = (i: number, matched = ''): MatchedLine => {
+      const line = lineAt(display, starts, i);
+      return { n: i + 1, text: windowAround(line, line.length > MAX_LINE_CHARS ? displayOffset(line, matched) : 0) };
+    };
 
+    const { hits, terms } = this.scan(display, starts, lineCount);
     const byIssue = new Map<number, Found[]>();
-    for (const [e, lines] of this.findHits(display, starts, lineCount)) {
-      const { issue, index, compiled } = this.entries[e]!;
+    const contextOf = new Map<number, MatchedLine>();
+    const where = new Map<string, string>();
+    for (const [e, { lines, matched }] of hits) {
+      const { issue, index, kind, compiled } = this.entries[e]!;
+      if (kind === 'context') {
+        const first = contextOf.get(issue);
+        if (!first || first.n > lines[0]! + 1) contextOf.set(issue, shown(lines[0]!, matched[0]));
+        continue;
+      }
+      lines.forEach((line, j) => where.set(`${issue}:${index}:${line}`, matched[j]!));
       byIssue.set(issue, [...(byIssue.get(issue) ?? []), { index, signature: compiled.signature, lines }]);
     }
-    const matches: (DiagnosisMatch & { strongest: number })[] = [];
-    for (const [i, found] of byIssue) {
-      const evidence = countedEvidence(found);
+    const textScores = new Map(this.text.rank(terms.keys()).map((t) => [t.index, t]));
+
+    const candidates: Candidate[] = [];
+    for (let i = 0; i < this.issues.length; i++) {
+      const found = byIssue.get(i);
+      const textScore = textScores.get(i);
+      if (!found && !textScore) continue;
+      const issue = this.issues[i]!;
+      const evidence = countedEvidence(found ?? []);
       const weights = evidence.map((ev) => ev.signature.weight);
       const strongest = Math.max(0, ...weights);
-      if (strongest < SPECIFIC_WEIGHT) continue;
-      const issue = this.issues[i]!;
-      // The counted signatures' lines: a signature left out matched only lines among them.
-      const numbers = [...new Set(evidence.flatMap((ev) => ev.lines.slice(0, MAX_LINES_PER_MATCH)))].sort((a, b) => a - b);
-      matches.push({
+      const score = weights.reduce((a, b) => a + b, 0);
+      const shownEvidence = evidence.map((ev) => ({
+        index: ev.index,
+        signature: ev.signature,
+        lines: ev.lines.slice(0, MAX_LINES_PER_MATCH).map((n) => shown(n, where.get(`${i}:${ev.index}:${n}`))),
+      }));
+      const words = textScore && this.textEvidence(textScore, terms, shown);
+      const context = contextOf.get(i);
+      const needsContext = (issue.context?.length ?? 0) > 0;
+      let confidence: Confidence;
+      let reason: string;
+      if (strongest >= SPECIFIC_WEIGHT && (!needsContext || context)) {
+        confidence = 'high';
+        reason = needsContext ? 'specific evidence, in a log of this stack' : 'specific evidence';
+      } else if (strongest >= SPECIFIC_WEIGHT) {
+        confidence = 'low';
+        reason = 'specific evidence, but nothing in the log ties it to this stack';
+      } else if (words) {
+        confidence = 'low';
+        reason = score ? "the record's own words, and generic evidence" : "the record's own words only";
+      } else continue;
+      // The counted signatures' lines, or the lines of the shared words when no signature counted.
+      const lines = shownEvidence.length
+        ? [...new Map(shownEvidence.flatMap((ev) => ev.lines).map((l) => [l.n, l])).values()].sort((a, b) => a.n - b.n).slice(0, MAX_LINES_PER_MATCH)
+        : (words?.lines ?? []);
+      const match: Candidate = {
         id: issue.id,
         title: issue.title,
         packages: issue.packages,
         status: issue.status,
-        score: weights.reduce((a, b) => a + b, 0),
-        lines: numbers.slice(0, MAX_LINES_PER_MATCH).map(shown),
+        confidence,
+        reason,
+        score,
+        lines,
         url: issueUrl(issue.id),
-        evidence: evidence.map((ev) => ({ ...ev, lines: ev.lines.slice(0, MAX_LINES_PER_MATCH).map(shown) })),
+        evidence: shownEvidence,
         strongest,
-      });
+        rank: score + (textScore?.score ?? 0) / 4,
+      };
+      if (context) match.context = context;
+      if (words) match.text = words;
+      candidates.push(match);
     }
-    matches.sort((a, b) => b.score - a.score || b.strongest - a.strongest || a.lines[0]!.n - b.lines[0]!.n || a.id.localeCompare(b.id));
-    const kept = matches.slice(0, options.top ?? matches.length).map(({ strongest: _, ...m }) => m);
+    const high = candidates.filter((m) => m.confidence === 'high');
+    const low = candidates.filter((m) => m.confidence === 'low');
+    high.sort((a, b) => b.score - a.score || b.strongest - a.strongest || b.rank - a.rank || a.lines[0]!.n - b.lines[0]!.n || a.id.localeCompare(b.id));
+    low.sort((a, b) => b.rank - a.rank || b.strongest - a.strongest || a.id.localeCompare(b.id));
+    const ordered = [...high, ...low.slice(0, MAX_LOW_MATCHES)];
+    const kept = ordered.slice(0, options.top ?? ordered.length).map(({ strongest: _s, rank: _r, ...m }) => m);
     const diagnosis: Diagnosis = { matches: kept, lineCount };
-    if (!kept.length) {
+    if (!high.length) {
       const suggestion = mostDistinctiveLine(display, starts, lineCount);
       if (suggestion) diagnosis.suggestion = suggestion;
     }
     return diagnosis;
   }
 
-  /** Signature entry → indexes of the lines it matches, in order. */
-  private findHits(display: string, starts: Int32Array, lineCount: number): Map<number, number[]> {
-    const hits = new Map<number, number[]>();
-    this.stats.scannedChars = this.stats.lineTests = 0;
-    if (!this.entries.length) return hits;
+  /**
+   * The record's words as evidence, or undefined when they are too few or too common to point to it:
+   * TEXT_MIN_TERMS distinctive tokens weighing TEXT_MIN_SCORE together.
+   */
+  private textEvidence(t: TextScore, terms: Map<string, number>, shown: (i: number, matched?: string) => MatchedLine): TextEvidence | undefined {
+    const limit = Math.max(DISTINCTIVE_SPREAD, 1 / Math.max(1, this.text.recordCount));
+    const distinctive = t.terms.filter((term) => this.text.spread(term) <= limit);
+    if (distinctive.length < TEXT_MIN_TERMS || t.score < TEXT_MIN_SCORE) return undefined;
+    const shownTerms = distinctive.slice(0, MAX_TEXT_TERMS);
+    const firstLines = new Map<number, string>();
+    for (const term of shownTerms) if (!firstLines.has(terms.get(term)!)) firstLines.set(terms.get(term)!, term);
+    const lines = [...firstLines].sort((a, b) => a[0] - b[0]).map(([n, term]) => shown(n, term));
+    return { score: Math.round(t.score * 10) / 10, terms: shownTerms, lines };
+  }
+
+  /**
+   * One pass over the normalized log, block by block: the RE2 set finds which matchers occur in a
+   * block, only those are tested on its lines; and the block's tokens that some record uses are kept
+   * with the first line they occur on.
+   */
+  private scan(display: string, starts: Int32Array, lineCount: number): { hits: Map<number, Hits>; terms: Map<string, number> } {
+    const hits = new Map<number, Hits>();
+    const terms = new Map<string, number>();
+    this.stats.scannedChars = this.stats.lineTests = this.stats.tokens = 0;
     forEachBlock(display, starts, lineCount, (first, block) => {
       this.stats.scannedChars += block.length;
-      const found = this.set.match(block);
-      if (!found.length) return;
       const lines = block.split('\n');
+      lines.forEach((line, j) =>
+        forEachToken(line, (token) => {
+          this.stats.tokens++;
+          if (!terms.has(token) && this.text.vocabulary.has(token)) terms.set(token, first + j);
+        }),
+      );
+      if (!this.entries.length) return;
+      const found = this.set.match(block);
       for (const e of found) {
         const { compiled } = this.entries[e]!;
         this.stats.lineTests += lines.length;
         lines.forEach((line, j) => {
-          if (!compiled.test(line)) return;
-          const list = hits.get(e) ?? [];
-          list.push(first + j);
-          hits.set(e, list);
+          const matched = compiled.find(line);
+          if (matched === undefined) return;
+          const h = hits.get(e) ?? { lines: [], matched: [] };
+          h.lines.push(first + j);
+          h.matched.push(matched);
+          hits.set(e, h);
         });
       }
     });
-    return new Map([...hits].sort((a, b) => a[0] - b[0]));
+    return { hits: new Map([...hits].sort((a, b) => a[0] - b[0])), terms };
   }
 }
 
@@ -303,5 +487,5 @@ export function mostDistinctiveLine(display: string, starts: Int32Array = lineSt
     });
   });
   if (best < 0) return undefined;
-  return { n: best + 1, text: clip(stripLinePrefixes(lineAt(display, starts, best)).trim()) };
+  return { n: best + 1, text: windowAround(stripLinePrefixes(lineAt(display, starts, best)).trim()) };
 }
