@@ -65,6 +65,8 @@ describe('uenv-kb diagnose', () => {
           title: 'Fixture: segfault at teardown in cxip_curl_fini',
           packages: ['libfabric'],
           status: 'open',
+          confidence: 'high',
+          reason: 'specific evidence',
           score: 15,
           lines: [
             { n: 2, text: '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4' },
@@ -174,5 +176,55 @@ describe('uenv-kb diagnose', () => {
     const none = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose'], { input: 'all fine', env, encoding: 'utf8' });
     expect(none.status).toBe(1);
     expect(() => execFileSync('node', ['bin/uenv-kb.mjs', 'diagnose', join(dir, 'missing')], { env, stdio: 'pipe' })).toThrow(/missing: cannot be read/);
+  });
+
+  it('--min-confidence high counts only high-confidence matches for the exit status; low is the default', async () => {
+    // The fixture's "OFI poll failed" issue lists MPICH as its context: without it the match is only "possibly".
+    const bare = 'MPIDI_OFI_handle_cq_error(1062): OFI poll failed';
+    const low = await cli(['-'], bare);
+    expect([low.code, low.out]).toEqual([0, expect.stringContaining('1. possibly: Fixture: OFI poll failed')]);
+    expect(low.out).toContain('with high confidence; the closest records, possibly:');
+    expect((await cli(['--min-confidence', 'high', '-'], bare)).code).toBe(1);
+    expect((await cli(['--min-confidence=low', '-'], bare)).code).toBe(0);
+    const high = await cli(['--min-confidence', 'high', '--json', '-'], `MPICH ERROR [Rank 0] [job id 1] - Abort(1)\n${bare}`);
+    expect(high.code).toBe(0);
+    expect(JSON.parse(high.out).matches[0]).toMatchObject({ id: 'fixture-poll-failed', confidence: 'high', context: { n: 1 } });
+    const bad = await cli(['--min-confidence', 'medium', '-'], bare);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('--min-confidence needs high or low, got "medium"')]);
+  });
+
+  it('prints no C1 control or bidirectional override from the log or its name to the terminal; JSON escapes them', async () => {
+    const log = 'x \u009b31m cxip_curl_fini \u202egnp.exe\u2066 \u0085end';
+    const name = file('evil\u202e.log', log);
+    const r = await cli([name]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cxip_curl_fini');
+    expect(r.out + r.err).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const missing = await cli([join(dir, 'gone\u009b2J\u202e.log')]);
+    expect(missing.err).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    const json = await cli(['--json', name]);
+    expect(json.out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('shows a window around evidence far along a long line instead of cutting the line at 400 characters', async () => {
+    const line = `${'a'.repeat(800)} in cxip_curl_fini () ${'b'.repeat(500)}`;
+    const m = JSON.parse((await cli(['--json', '-'], line)).out).matches[0];
+    expect(m.lines[0].text).toContain('cxip_curl_fini');
+    expect(m.lines[0].text).toMatch(/^…a+ in cxip_curl_fini \(\) b+…$/);
+    expect(m.lines[0].text.length).toBe(402);
+  });
+
+  it('refuses /dev/fd/N above 2 under npx, which does not pass the descriptor (it would hang), naming the fix', async () => {
+    process.env.npm_command = 'exec';
+    try {
+      const r = await cli(['/dev/fd/7']);
+      expect([r.code, r.err.trim()]).toEqual([
+        2,
+        'uenv-kb diagnose: /dev/fd/7: is a file descriptor npx does not pass to the command; redirect it to standard input instead: npx uenv-kb diagnose - <&7',
+      ]);
+      expect((await cli(['--help'])).out).toContain('npx uenv-kb diagnose - <&7');
+    } finally {
+      delete process.env.npm_command;
+    }
   });
 });
