@@ -16,8 +16,7 @@ import { compileSignature, signaturePattern, type CompiledSignature } from './si
 import { TextIndex, workaroundText, type TextScore } from './text-rank';
 import { forEachToken } from './tokens';
 
-/** Largest log accepted, in bytes of UTF-8 (or characters of an already decoded string). */
-export const MAX_LOG_BYTES = 10 * 1024 * 1024;
+export { MAX_LOG_BYTES } from './limits';
 /**
  * Evidence of at least this weight is specific: it alone can report an issue. Lighter (generic)
  * evidence, such as a bare "Segmentation fault", only adds to the score of an issue that specific

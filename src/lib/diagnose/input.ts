@@ -2,7 +2,7 @@
  * Turns what the user gave (a file's bytes or pasted text) into log text, or says clearly why not.
  * Pure: the page's worker and the CLI both use it, so both refuse the same inputs.
  */
-import { MAX_LOG_BYTES } from './engine';
+import { MAX_LOG_BYTES } from './limits';
 
 export class LogInputError extends Error {
   constructor(message: string) {
