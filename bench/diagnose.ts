@@ -1,18 +1,25 @@
 /**
  * Diagnosing a pasted log: the engine (one RE2 set over blocks of lines, then single signatures on
- * the blocks that matched) against the naive way (every signature tested on every normalized line).
- * Both run the same normalization and the real issue records, over the same generated logs (build
- * output, NCCL and MPI chatter, with one real corpus log in the middle; and a log made only of
- * near-misses, each signature's text minus its last character, which keeps the signature set busy
- * on every line), and the bench stops unless both find the same lines. Goal: 1 MB in ≤ 50 ms in
- * Node on the project's 2-core machine.
+ * the blocks that matched; the log's words read once for the BM25 ranking) against the naive way
+ * (every signature tested on every normalized line). Both run the same normalization and the real
+ * issue records, over the same generated logs (build output, NCCL and MPI chatter, with one real
+ * corpus log in the middle; and a log made only of near-misses, each signature's text minus its last
+ * character, which keeps the signature set busy on every line), and the bench stops unless both find
+ * the same lines. Then the same at scale: a synthetic knowledge base of 1,000 issues (5,000 signatures,
+ * bench/synthetic-kb.ts), against the engine at the real size; and the size of the bundle the
+ * /diagnose/ page's worker fetches, at both sizes. Goal: 1 MB in ≤ 50 ms in Node on the project's
+ * 2-core machine, at 17 issues and at 1,000.
  */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { timeMedian, type BenchResult } from './lib';
-import { compileDiagnoser, type DiagnosableIssue } from '../src/lib/diagnose/engine';
+import { syntheticIssues } from './synthetic-kb';
+import { compileDiagnoser, toDiagnosable, type DiagnosableIssue } from '../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../src/lib/knowledge-base-fs';
 import { normalizeDisplayText, toDisplayText } from '../src/lib/diagnose/log-normalize';
 import { compileSignature } from '../src/lib/diagnose/signature';
+
+const SYNTHETIC_ISSUES = 1000;
 
 const MiB = 1024 * 1024;
 const NEEDLE = readFileSync('tests/fixtures/logs/cxi-libcurl-teardown-segfault/mpi-finalize-backtrace.txt', 'utf8');
@@ -61,6 +68,71 @@ function naive(issues: DiagnosableIssue[], text: string): Map<string, number[]> 
   return hits;
 }
 
+/** The bundle /diagnose/bundle.json serves for these records (src/pages/diagnose/bundle.json.ts). */
+function bundleOf(issues: readonly DiagnosableIssue[]): string {
+  return JSON.stringify(issues.map(toDiagnosable));
+}
+
+async function atScale(real: DiagnosableIssue[]): Promise<BenchResult[]> {
+  const synthetic = syntheticIssues(SYNTHETIC_ISSUES, real);
+  const rows: BenchResult[] = [];
+  const bundle = bundleOf(synthetic);
+  const compileMs = await timeMedian(3, () => compileDiagnoser(JSON.parse(bundle)));
+  const parseMs = await timeMedian(3, () => JSON.parse(bundle));
+  const big = compileDiagnoser(synthetic);
+  const small = compileDiagnoser(real);
+  rows.push({
+    name: `compile the bundle in the worker (${SYNTHETIC_ISSUES} synthetic issues, ${big.signatureCount} signatures: RE2 set and BM25 index)`,
+    unit: 'ms',
+    ours: compileMs,
+    baselineName: 'parsing its JSON only',
+    baseline: parseMs,
+  });
+  // Every planted issue must be found: one line of each issue's first signature in the middle of the log.
+  const planted = synthetic.filter((_, i) => i % 100 === 7);
+  const plantedLines = planted.map((issue) => `[nid001234:4242] ${issue.signatures[0]!.text} on libfabric cxi`);
+  for (const [label, bytes, runs] of [
+    ['1 MB', MiB, 9],
+    ['10 MB', 10 * MiB, 3],
+  ] as const) {
+    const log = makeLog(bytes).replace(NEEDLE.trimEnd(), `${NEEDLE.trimEnd()}\n${plantedLines.join('\n')}`);
+    const found = new Set(big.diagnose(log).matches.map((m) => m.id));
+    for (const issue of planted) if (!found.has(issue.id)) throw new Error(`diagnose bench: planted ${issue.id} not found at ${SYNTHETIC_ISSUES} issues`);
+    const oursMs = await timeMedian(runs, () => big.diagnose(log));
+    const baselineMs = await timeMedian(runs, () => small.diagnose(log));
+    rows.push({
+      name: `diagnose a ${label} log (${SYNTHETIC_ISSUES} synthetic issues, ${big.signatureCount} signatures)`,
+      unit: 'ms',
+      ours: oursMs,
+      baselineName: `the same engine with the ${real.length} real issues`,
+      baseline: baselineMs,
+      ...(label === '1 MB' ? { goal: '≤ 50 ms', met: oursMs <= 50 } : {}),
+    });
+  }
+  const nearMiss = makeLog(MiB, nearMissLine(synthetic));
+  rows.push({
+    name: `diagnose a 1 MB near-miss log (${SYNTHETIC_ISSUES} synthetic issues)`,
+    unit: 'ms',
+    ours: await timeMedian(5, () => big.diagnose(nearMiss)),
+    baselineName: `the same engine with the ${real.length} real issues`,
+    baseline: await timeMedian(5, () => small.diagnose(nearMiss)),
+  });
+  for (const [label, issues] of [
+    [`${real.length} real issues`, real],
+    [`${SYNTHETIC_ISSUES} synthetic issues`, synthetic],
+  ] as const) {
+    const json = bundleOf(issues);
+    rows.push({
+      name: `/diagnose/bundle.json, gzip (${label})`,
+      unit: 'KiB',
+      ours: gzipSync(json).length / 1024,
+      baselineName: 'uncompressed',
+      baseline: Buffer.byteLength(json) / 1024,
+    });
+  }
+  return rows;
+}
+
 export async function bench(): Promise<BenchResult[]> {
   const issues = loadKnowledgeBase().issues.map((i) => i.record);
   const diagnoser = compileDiagnoser(issues);
@@ -104,5 +176,5 @@ export async function bench(): Promise<BenchResult[]> {
       ...(label === '1 MB' ? { goal: '≤ 50 ms', met: oursMs <= 50 } : {}),
     });
   }
-  return rows;
+  return [...rows, ...(await atScale(issues))];
 }

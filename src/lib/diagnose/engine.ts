@@ -14,7 +14,7 @@ import { issueUrl } from '../site';
 import { normalizeDisplayText, stripLinePrefixes, toDisplayText } from './log-normalize';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
 import { TextIndex, workaroundText, type TextScore } from './text-rank';
-import { forEachToken } from './tokens';
+import { forEachRawToken } from './tokens';
 
 export { MAX_LOG_BYTES } from './limits';
 /**
@@ -403,6 +403,31 @@ export class Diagnoser {
   }
 
   /**
+   * Adds to `terms` each token of the block that some record uses and that is new, with its line
+   * (0-based). Lines are counted only up to the last new token, so a block with none costs one scan.
+   */
+  private collectTerms(block: string, first: number, terms: Map<string, number>): void {
+    const found: [string, number][] = [];
+    const { vocabulary } = this.text;
+    forEachRawToken(block.toLowerCase(), (token, at) => {
+      this.stats.tokens++;
+      if (vocabulary.has(token) && !terms.has(token)) {
+        terms.set(token, -1);
+        found.push([token, at]);
+      }
+    });
+    let line = first;
+    let from = 0;
+    for (const [token, at] of found) {
+      for (let nl = block.indexOf('\n', from); nl !== -1 && nl < at; nl = block.indexOf('\n', nl + 1)) {
+        line++;
+        from = nl + 1;
+      }
+      terms.set(token, line);
+    }
+  }
+
+  /**
    * One pass over the normalized log, block by block: the RE2 set finds which matchers occur in a
    * block, only those are tested on its lines; and the block's tokens that some record uses are kept
    * with the first line they occur on.
@@ -413,14 +438,9 @@ export class Diagnoser {
     this.stats.scannedChars = this.stats.lineTests = this.stats.tokens = 0;
     forEachBlock(display, starts, lineCount, (first, block) => {
       this.stats.scannedChars += block.length;
-      const lines = block.split('\n');
-      lines.forEach((line, j) =>
-        forEachToken(line, (token) => {
-          this.stats.tokens++;
-          if (!terms.has(token) && this.text.vocabulary.has(token)) terms.set(token, first + j);
-        }),
-      );
+      this.collectTerms(block, first, terms);
       if (!this.entries.length) return;
+      const lines = block.split('\n');
       const found = this.set.match(block);
       for (const e of found) {
         const { compiled } = this.entries[e]!;

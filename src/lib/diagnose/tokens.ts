@@ -42,6 +42,20 @@ export function forEachToken(text: string, fn: (token: string) => void): void {
   }
 }
 
+/**
+ * The fast path for a log: calls fn with each candidate token of already lower-cased text and where it
+ * starts, compound tokens followed by their parts, unfiltered. The caller keeps only tokens of the
+ * index's vocabulary, which holds no stop word or short token, so filtering here would be work twice.
+ */
+export function forEachRawToken(lower: string, fn: (token: string, at: number) => void): void {
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(lower); m; m = TOKEN.exec(lower)) {
+    const whole = m[0];
+    fn(whole, m.index);
+    if (whole.length > 2 && PARTS.test(whole)) for (const part of whole.split(PARTS)) if (part !== whole) fn(part, m.index);
+  }
+}
+
 /** Every token of the text, in order, with repeats: the index's term frequencies. */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
