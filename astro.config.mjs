@@ -1,11 +1,11 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
-import { publicSiteUrl } from './src/lib/site.ts';
+import { publicSiteUrl, repoEditUrl } from './src/lib/site.ts';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
 import { identifierSearch } from './src/integrations/identifier-search.ts';
-import { issueSidebarItems } from './src/lib/sidebar-fs.ts';
+import { issueSidebarItems, packageSidebarItems } from './src/lib/sidebar-fs.ts';
 
 export default defineConfig({
   site: publicSiteUrl(process.env),
@@ -14,6 +14,13 @@ export default defineConfig({
       title: 'uenv internal CXI',
       description: 'Knowledge base and runbooks for a self-contained uenv stack that builds the Slingshot network layer from source.',
       lastUpdated: false,
+      favicon: '/favicon.svg',
+      // Guide pages get Starlight's edit link when the build is told the repository (records get theirs from EditRecord).
+      ...(repoEditUrl(process.env, '') ? { editLink: { baseUrl: repoEditUrl(process.env, '') } } : {}),
+      head: [
+        { tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'Known issues (Atom)', href: '/issues.atom' } },
+        { tag: 'link', attrs: { rel: 'alternate', type: 'application/json', title: 'Known issues (JSON)', href: '/issues.json' } },
+      ],
       // Pagefind's own ranking defaults instead of Starlight's (pageLength 0.1): long runbook pages
       // that mention an identifier in passing must not outrank the issue page that is about it.
       pagefind: { ranking: { pageLength: 0.75, termFrequency: 1.0, termSaturation: 1.4, termSimilarity: 1.0 } },
@@ -21,7 +28,7 @@ export default defineConfig({
         starlightLinksValidator({
           errorOnRelativeLinks: false,
           // Generated pages in src/pages are not Starlight content; the e2e link crawl checks them.
-          exclude: ['/issues/', '/issues/*', '/diagnose/', '/graph/'],
+          exclude: ['/issues/', '/issues/*', '/packages/**', '/diagnose/', '/graph/'],
         }),
       ],
       customCss: ['./src/styles/custom.css'],
@@ -32,13 +39,13 @@ export default defineConfig({
         },
         {
           label: 'Packages',
-          items: [{ autogenerate: { directory: 'packages' } }],
+          items: packageSidebarItems(),
         },
         {
           label: 'Known issues',
           items: [
             { label: 'All issues', link: '/issues/' },
-            { label: 'Every issue', collapsed: true, items: issueSidebarItems() },
+            ...issueSidebarItems(),
           ],
         },
       ],

@@ -5,19 +5,53 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { BenchResult } from './lib';
+import { missingTools, type Tool } from './prerequisites';
 
-const modules: Record<string, () => Promise<{ bench: () => Promise<BenchResult[]> }>> = {
-  site: () => import('./site'),
-  audit: () => import('./audit'),
-  diagnose: () => import('./diagnose'),
+interface BenchModule {
+  load: () => Promise<{ bench: () => Promise<BenchResult[]> }>;
+  needs: Tool[];
+}
+
+const modules: Record<string, BenchModule> = {
+  site: { load: () => import('./site'), needs: [] },
+  scale: { load: () => import('./scale'), needs: [] },
+  audit: {
+    load: () => import('./audit'),
+    needs: [
+      { command: 'gcc', debian: 'gcc' },
+      { command: 'patchelf', debian: 'patchelf' },
+      { command: 'ldd', debian: 'libc-bin' },
+      { command: 'python3', debian: 'python3' },
+    ],
+  },
+  diagnose: { load: () => import('./diagnose'), needs: [] },
 };
 
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !(name in modules));
+if (unknown.length) {
+  console.error(`npm run bench: unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(modules).join(', ')}`);
+  process.exit(2);
+}
+const chosen = Object.entries(modules).filter(([name]) => !only.length || only.includes(name));
+const missing = chosen.flatMap(([name, m]) => missingTools(name, m.needs));
+if (missing.length) {
+  for (const line of missing) console.error(line);
+  process.exit(2);
+}
+
 const results: BenchResult[] = [];
-for (const [name, load] of Object.entries(modules)) {
-  if (only.length && !only.includes(name)) continue;
+for (const [name, { load }] of chosen) {
   console.log(`\n## ${name}`);
-  const rows = await (await load()).bench();
+  let rows: BenchResult[];
+  try {
+    rows = await (await load()).bench();
+  } catch (error) {
+    // A benchmark that cannot run says why in one line; the numbers it would give are not guessed.
+    console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    continue;
+  }
   for (const r of rows) {
     console.log(
       `${r.name}: ours ${r.ours.toFixed(r.digits ?? 1)} ${r.unit} vs ${r.baselineName} ${r.baseline.toFixed(r.digits ?? 1)} ${r.unit}` +

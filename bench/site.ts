@@ -12,9 +12,9 @@ import { median, run, type BenchResult } from './lib';
 
 const ROOT = resolve('.');
 
-function buildMs(cwd: string, outDir: string): number {
+export function buildMs(cwd: string, outDir: string, env: NodeJS.ProcessEnv = {}): number {
   const t = performance.now();
-  run('npx', ['astro', 'build', '--root', cwd, '--outDir', outDir]);
+  run('npx', ['astro', 'build', '--root', cwd, '--outDir', outDir], env);
   return performance.now() - t;
 }
 
@@ -23,7 +23,7 @@ function buildMs(cwd: string, outDir: string): number {
  * (git-ignored) so it resolves the very same node_modules by walking up; a symlinked node_modules
  * confuses Vite's module ids.
  */
-function bareStarlight(): string {
+export function bareStarlight(): string {
   const dir = join(ROOT, '.bench-bare');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src/content/docs'), { recursive: true });

@@ -18,6 +18,7 @@ export interface CliIO {
 const commands: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
   'check-data': { summary: 'validate the issue and package records in content/', load: () => import('./check-data') },
   'check-recipe': { summary: 'validate the stackinator recipe and cluster configuration', load: () => import('./check-recipe') },
+  affected: { summary: 'list the known issues that apply to a built stack (spack.lock) or given versions', load: () => import('./affected') },
   diagnose: { summary: 'match a log against the known issues (exit 0 match, 1 none, 2 bad input)', load: () => import('./diagnose') },
 };
 

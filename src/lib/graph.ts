@@ -138,11 +138,13 @@ export function layoutGraph(deps: DependencyMap, info: Record<string, NodeInfo> 
 export interface GraphPage {
   id: string;
   spack?: string;
+  role?: string;
 }
 
 /**
  * The stack graph of the site: every package page is a node (linked, with its open-issue count and
  * recipe version); other dependencies are plain nodes. Throws if a page's package is not in the map.
+ * Platform packages (uenv, Slurm, Spack, stackinator) are not in the image, so not in the graph.
  */
 export function stackGraph(
   deps: DependencyMap,
@@ -150,6 +152,7 @@ export function stackGraph(
   issues: Pick<Issue, 'status' | 'packages'>[],
   detailOf: (spackName: string) => string | undefined,
 ): GraphLayout {
+  pages = pages.filter((p) => p.role !== 'platform');
   const names = new Set([...Object.keys(deps), ...Object.values(deps).flat()]);
   const missing = pages.filter((p) => !names.has(p.spack ?? p.id)).map((p) => p.spack ?? p.id);
   if (missing.length) throw new Error(`content/deps.yaml: no node for package page(s) ${missing.join(', ')}: add them to the dependency map`);

@@ -57,5 +57,17 @@ export function stepCommand(step: string): string | undefined {
 /** One affected range as a reader sees it: the spec, the commit window of a branch build, and the note. */
 export function describeAffectedVersion(v: Issue['affected']['versions'][number]): string {
   const window = v.built_between ? ` (commits from ${v.built_between[0]}${v.built_between[1] ? ` to ${v.built_between[1]}` : ' on'})` : '';
-  return `${v.spec}${window}${v.note ? `: ${v.note}` : ''}`;
+  return `${v.spec}${window}${v.note ? ` — ${v.note}` : ''}`;
+}
+
+/** Per package: how many of its issues are open, and how many of those have a workaround. */
+export function packageIssueCounts<T extends Pick<Issue, 'packages' | 'status'>>(issues: T[], packageId: string): { open: number; workaround: number } {
+  const mine = issuesForPackage(issues, packageId);
+  return { open: mine.filter((i) => i.status === 'open').length, workaround: mine.filter((i) => i.status === 'workaround').length };
+}
+
+/** What changed recently: by the later of first seen and last verified, newest first. */
+export function recentlyChanged<T extends Pick<Issue, 'id' | 'first_seen' | 'last_verified'>>(issues: T[], count: number): T[] {
+  const changed = (i: T) => (i.last_verified > i.first_seen ? i.last_verified : i.first_seen);
+  return [...issues].sort((a, b) => changed(b).localeCompare(changed(a)) || a.id.localeCompare(b.id)).slice(0, count);
 }

@@ -17,7 +17,7 @@ export function publicSiteUrl(env: Record<string, string | undefined>): string {
  * Files and folders of this repository that the site publishes verbatim under /source/<path>, so "see this file"
  * links always resolve, on any mirror of the site, and `curl` works from a login node.
  */
-export const PUBLISHED_SOURCES = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'content/deps.yaml', 'runbooks'] as const;
+export const PUBLISHED_SOURCES = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'content/templates', 'content/deps.yaml', 'runbooks'] as const;
 
 /** Link to a file of this repository (path relative to the repository root). */
 export function repoFileUrl(path: string): string {
@@ -30,4 +30,20 @@ export function issueUrl(id: string): string {
 
 export function packageUrl(id: string): string {
   return `/packages/${id}/`;
+}
+
+/**
+ * Where contributors edit a file of this repository: `UENV_KB_REPO_URL` (a GitHub or GitLab repository URL) with
+ * `UENV_KB_REPO_BRANCH` (default main) from the given environment, or undefined when the build was not told, in
+ * which case pages link the published copy under /source/ instead.
+ */
+export function repoEditUrl(env: Record<string, string | undefined>, path: string): string | undefined {
+  const repo = env.UENV_KB_REPO_URL;
+  if (repo === undefined || repo === '') return undefined;
+  if (!/^https:\/\/[^/\s"'<>]+\/[\w.-]+\/[\w.-]+\/?$/.test(repo)) {
+    throw new Error(`UENV_KB_REPO_URL: "${repo}" is not a repository URL such as https://github.com/owner/name`);
+  }
+  const branch = env.UENV_KB_REPO_BRANCH || 'main';
+  if (!/^[\w./-]+$/.test(branch)) throw new Error(`UENV_KB_REPO_BRANCH: "${branch}" is not a branch name`);
+  return `${repo.replace(/\/+$/, '')}/edit/${branch}/${path.replace(/^\.?\//, '')}`;
 }

@@ -18,6 +18,11 @@ export const packageSchema = z.strictObject({
    */
   role: z.enum(['network', 'support', 'optional', 'platform']),
   upstream: z.array(linkSchema).min(1),
+  /**
+   * How the recipe gets a package it writes no spec for: a variant of its specs (`+cuda` brings CUDA).
+   * check-recipe checks that the variant is set; the page shows this instead of a spec.
+   */
+  pulled_in: z.strictObject({ by: z.literal('variant'), of: z.string().regex(/^[+~]?[\w-]+(=[\w.,-]+)?$/, 'must be one variant, e.g. +cuda') }).optional(),
 });
 
 export type Package = z.output<typeof packageSchema>;

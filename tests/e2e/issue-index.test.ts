@@ -41,3 +41,52 @@ test('a shared filter URL restores the filter', async ({ page }) => {
   await expect(page.getByLabel('Status')).toHaveValue('workaround');
   expect(await visibleIds(page)).toEqual(issueIdsFor({ package: 'libcurl', status: 'workaround' }));
 });
+
+test('filtering by area, with each area and package counted in its option', async ({ page }) => {
+  await page.goto('/issues/');
+  const areas = [...new Set(issues.map((i) => i.area))];
+  for (const area of areas) {
+    const expected = issues.filter((i) => i.area === area).map((i) => i.id).sort();
+    await expect(page.getByLabel('Area').locator(`option[value="${area}"]`)).toHaveText(new RegExp(`\\(${expected.length}\\)$`));
+    await page.getByLabel('Area').selectOption(area);
+    expect(await visibleIds(page), area).toEqual(expected);
+    await expect(page).toHaveURL(new RegExp(`\\?area=${area}$`));
+  }
+  const libfabric = issues.filter((i) => i.packages.includes('libfabric')).length;
+  await expect(page.getByLabel('Package').locator('option[value="libfabric"]')).toHaveText(`libfabric (${libfabric})`);
+});
+
+test('the text filter keeps identifiers whole and needs every word', async ({ page }) => {
+  await page.goto('/issues/');
+  const target = issues.find((i) => i.id === 'cxi-libcurl-teardown-segfault')!;
+  await page.getByLabel('Text').fill('libcurl.so.4 teardown');
+  expect(await visibleIds(page)).toEqual(issues.filter((i) => /libcurl\.so\.4/i.test(i.title) && /teardown/i.test(`${i.title} ${i.id}`)).map((i) => i.id).sort());
+  expect(await visibleIds(page)).toContain(target.id);
+  await page.getByLabel('Text').fill('no-such-word-anywhere');
+  await expect(page.locator('[data-issue-empty]')).toBeVisible();
+});
+
+test('your versions show the issues whose affected ranges include them, and name what is not a version', async ({ page }) => {
+  await page.goto('/issues/?versions=libfabric@2.0.0');
+  await expect(page.getByLabel('Your versions')).toHaveValue('libfabric@2.0.0');
+  const ids = await visibleIds(page);
+  expect(ids).toContain('cxi-libcurl-teardown-segfault');
+  for (const id of ids) expect(issues.find((i) => i.id === id)!.affected.versions.some((v) => v.spec.startsWith('libfabric@')), id).toBe(true);
+  await page.getByLabel('Your versions').fill('libfabric@2.2.0');
+  expect(await visibleIds(page)).not.toContain('cxi-libcurl-teardown-segfault');
+  await page.getByLabel('Your versions').fill('libfabric 2.0');
+  await expect(page.locator('[data-issue-count]')).toContainText('ignored, not name@version: libfabric 2.0');
+});
+
+test('the sidebar groups issues by area, each linking to the filtered index with its count', async ({ page }) => {
+  await page.goto('/guides/overview/');
+  const group = page.locator('nav[aria-label="Main"] details', { hasText: 'Known issues' });
+  const links = group.locator('a[href^="/issues/?area="]');
+  const areas = [...new Set(issues.map((i) => i.area))];
+  await expect(links).toHaveCount(areas.length);
+  for (const area of areas) {
+    await expect(group.locator(`a[href="/issues/?area=${area}"]`)).toContainText(String(issues.filter((i) => i.area === area).length));
+  }
+  // No issue titles in the sidebar: it stays short however many issues there are.
+  await expect(group.locator('a[href^="/issues/"][href$="/"]')).toHaveCount(1);
+});

@@ -16,7 +16,8 @@ test('every internal link and anchor resolves', () => {
   for (const file of pages) {
     const html = read(file);
     const base = new URL(urlOf(file), 'http://site');
-    for (const [, raw] of html.matchAll(/<a\s[^>]*?href="([^"]*)"/g)) {
+    // Links, and the head assets and scripts every page loads (a missing favicon is a broken link too).
+    for (const [, raw] of html.matchAll(/<(?:a|link)\s[^>]*?href="([^"]*)"|<(?:script|img)\s[^>]*?src="([^"]*)"/g).map((m) => [m[0], m[1] ?? m[2]])) {
       const href = raw!.replace(/&amp;/g, '&');
       if (/^(https?:|mailto:)/.test(href)) continue;
       const url = new URL(href, base);

@@ -11,7 +11,8 @@ import { versionLabel } from '../../src/lib/recipe';
 
 const DIST = 'dist/packages';
 const recipe = loadRecipe();
-const pages = existsSync(DIST) ? readdirSync(DIST).filter((d) => existsSync(join(DIST, d, 'index.html'))).sort() : [];
+// Pages of packages without a spec (platform packages, CUDA pulled in by +cuda) show no recipe version.
+const pages = existsSync(DIST) ? readdirSync(DIST).filter((d) => existsSync(join(DIST, d, 'index.html')) && recipe.packageSpec(spackNameOf(d))).sort() : [];
 
 /** The Spack name of a page: its record's `spack`, else its id. */
 function spackNameOf(id: string): string {

@@ -53,6 +53,9 @@ function copy(name: string): string {
   mkdirSync(join(dir, 'packages'));
   writeFileSync(join(dir, 'packages/libcurl.yaml'), 'id: libcurl\ntitle: libcurl\nspack: curl\n');
   writeFileSync(join(dir, 'packages/nccl.yaml'), 'id: nccl\ntitle: NCCL\n');
+  // Exempt from "every page has a spec": a platform package, and one a variant of the recipe pulls in.
+  writeFileSync(join(dir, 'packages/uenv.yaml'), 'id: uenv\ntitle: uenv\nrole: platform\n');
+  writeFileSync(join(dir, 'packages/cuda.yaml'), 'id: cuda\ntitle: CUDA\npulled_in:\n  by: variant\n  of: "+cuda"\n');
   return dir;
 }
 
@@ -151,6 +154,8 @@ const cases: BadCase[] = [
   // our rule: every package page has a spec
   { name: 'a package page the recipe has no spec for', change: write('packages/zstd.yaml', 'id: zstd\ntitle: zstd\n'), file: 'packages/zstd.yaml', line: 'id: zstd', field: 'id', message: /no spec for "zstd"/ },
   { name: "a page whose spack name has no spec", change: edit('packages/libcurl.yaml', 'spack: curl', 'spack: libcurl'), file: 'packages/libcurl.yaml', line: 'spack:', field: 'spack', message: /no spec for "libcurl"/ },
+  { name: 'a page pulled in by a variant no environment sets', change: write('packages/cuda.yaml', 'id: cuda\ntitle: CUDA\npulled_in:\n  by: variant\n  of: "+rocm"\n'), file: 'packages/cuda.yaml', line: 'of: "+rocm"', field: 'pulled_in.of', message: /no environment .* sets that variant/ },
+  { name: 'a page that stops being a platform package', change: write('packages/uenv.yaml', 'id: uenv\ntitle: uenv\nrole: support\n'), file: 'packages/uenv.yaml', line: 'id: uenv', field: 'id', message: /no spec for "uenv".*rule: every package page has a spec/ },
 ];
 
 function expectedLine(dir: string, c: BadCase): number {
