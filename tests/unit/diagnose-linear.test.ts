@@ -2,7 +2,7 @@
  * Adversarial inputs finish in linear time. Asserted on scaling, not on a wall-clock limit, two ways:
  * - operation counts, which are exact: doubling the input doubles the characters the signature
  *   set scans and the single-signature line tests (within 5%), and never exceeds one scan per
- *   character and one test per line and signature;
+ *   character, one test per line and signature or context line, and two tokens per character;
  * - CPU time: the time for 2× the input is 1.4–3× the time for the input (linear gives 2×,
  *   quadratic 4×). Each ratio is the median of ROUNDS pairs of runs, the two sizes measured back
  *   to back so that load from other processes on this 2-core machine hits both; a median outside
@@ -60,7 +60,9 @@ function expectLinear(make: (n: number) => string, n: number, d = diagnoser): vo
   const { lineCount } = d.diagnose(large);
   const { scannedChars, lineTests } = d.stats;
   expect(scannedChars, label).toBeLessThanOrEqual(large.length);
-  expect(lineTests, label).toBeLessThanOrEqual(lineCount * d.signatureCount);
+  expect(lineTests, label).toBeLessThanOrEqual(lineCount * d.matcherCount);
+  // The text ranking reads at most two tokens per character (a compound token and its parts start at the same place).
+  expect(d.stats.tokens, label).toBeLessThanOrEqual(2 * large.length);
   // Twice the work within 5%; both are 0 when nothing is left to scan (10 MiB of ESC is all
   // terminal escape, removed before matching) or no signature is near.
   expect(Math.abs(scannedChars - 2 * smallChars), `${label}: scanned characters ${smallChars} → ${scannedChars}`).toBeLessThanOrEqual(0.1 * smallChars);
