@@ -25,6 +25,7 @@ const modules: Record<string, BenchModule> = {
     ],
   },
   diagnose: { load: () => import('./diagnose'), needs: [] },
+  lighthouse: { load: () => import('./lighthouse'), needs: [{ command: 'chromium', debian: 'chromium' }] },
 };
 
 const only = process.argv.slice(2);

@@ -25,7 +25,7 @@ source "$VS_LIB/verify-common.sh"
 # @placeholder <srun-options>: `--nodes`, `--ntasks`, `--partition`, `--account` and `--mpi=TYPE` from the options of the same names, then every `--srun-arg`.
 # @placeholder <ntasks>: `--ntasks` (default 2).
 # @placeholder <nccl-env>: the settings in `runbooks/data/nccl.env`, as `NAME=VALUE` words.
-# @placeholder <all-reduce-perf>: nccl-tests' `all_reduce_perf` from the stack (or `--all-reduce-perf PATH`), with its arguments after `--` (default `-b 8 -e 1G -f 2`).
+# @placeholder <all-reduce-perf>: nccl-tests' `all_reduce_perf`, given with `--all-reduce-perf PATH` (the recipe does not build nccl-tests yet; without the option the check looks under the store), with its arguments after `--` (default `-b 8 -e 1G -f 2`).
 # @placeholder <min-busbw>: `--min-busbw GBPS`, the bus bandwidth the largest message must reach (default 0: report only).
 
 # @step 1 audit: Audit the linkage of every ELF file

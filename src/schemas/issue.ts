@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { linkSchema } from './link';
+import { linkSchema, pinnedUrl } from './link';
 import { ISSUE_STATUSES } from './issue-status';
 import { ISSUE_AREA_IDS } from './issue-area';
 
@@ -12,10 +12,8 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real calendar date');
 
-const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an absolute https URL' });
-
 /** Where an exact text is printed: upstream code pinned to a tag or commit (with #L lines), or a public log. */
-const sourceUrl = httpsUrl;
+const sourceUrl = pinnedUrl(/^https$/, 'must be an absolute https URL');
 
 /** A line matcher: exactly one of `text` (literal) or `regex` (RE2). */
 const matcherShape = {
@@ -44,8 +42,8 @@ export const signatureSchema = z
      * signature to count, e.g. a generic compile error that proves the issue only next to its header.
      */
     requires: z.array(z.number().int().min(0)).optional(),
-    /** Where this exact text is printed: upstream code pinned to a tag or commit, or a public log that shows it. */
-    source: sourceUrl.optional(),
+    /** Required: where this exact text is printed, upstream code pinned to a tag or commit, or a public log that shows it. */
+    source: sourceUrl,
     /** Which releases print this form, when the text changed between releases (e.g. "libfabric before 1.21"). */
     versions: z.string().min(1).optional(),
   })
@@ -119,7 +117,7 @@ export const issueSchema = z
       .array(
         z.strictObject({
           release: z.string().min(1),
-          url: z.url({ protocol: /^https?$/ }),
+          url: pinnedUrl(/^https?$/, 'must be an absolute http(s) URL'),
           /** When the fix was merged or released; `last_verified` may not be earlier. */
           date: isoDate.optional(),
         }),
@@ -146,6 +144,17 @@ export const issueSchema = z
     if (issue.last_verified < issue.first_seen) {
       ctx.addIssue({ code: 'custom', path: ['last_verified'], message: 'is earlier than first_seen' });
     }
+    // A problem cannot be first seen after a source that already shows it, nor verified before its fix.
+    issue.links.forEach((link, i) => {
+      if (link.date !== undefined && issue.first_seen > link.date) {
+        ctx.addIssue({ code: 'custom', path: ['first_seen'], message: `is later than links.${i} (${link.date}): first_seen may not be after the earliest dated link` });
+      }
+    });
+    issue.fixed_in.forEach((fix, i) => {
+      if (fix.date !== undefined && issue.last_verified < fix.date) {
+        ctx.addIssue({ code: 'custom', path: ['last_verified'], message: `is earlier than fixed_in.${i} (${fix.date}): last_verified may not be before the newest fix` });
+      }
+    });
   });
 
 export type IssueInput = z.input<typeof issueSchema>;
