@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileDiagnoser } from '../../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
 import { corpusSplit, reportOf } from './corpus-split';
-import { CORPUS, evaluate, expectedSplit, logsIn, percent, readCorpus, reportUrlOf, tally, type Split } from './diagnose-eval';
+import { CORPUS, evaluate, evaluateLeaveOneSourceOut, expectedSplit, logsIn, percent, readCorpus, reportUrlOf, tally, type Split } from './diagnose-eval';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);
 const diagnoser = compileDiagnoser(issues);
@@ -30,6 +30,10 @@ const FLOORS: Record<Split, { rightFirst: number; keptApart: number }> = {
   dev: { rightFirst: 0.9, keptApart: 0.95 },
   test: { rightFirst: 0.9, keptApart: 0.95 },
 };
+/** Floor on leave-one-source-out right-first, per split: each log against records without the signatures of its own report. */
+const LOSO_FLOOR = 0.9;
+let losoOutcomes: ReturnType<typeof evaluateLeaveOneSourceOut> | undefined;
+const leaveOneSourceOut = () => (losoOutcomes ??= evaluateLeaveOneSourceOut(issues, corpus));
 /** Below this many verbatim logs a split's share says little; the floor is checked from this many on. */
 const MIN_LOGS_FOR_FLOOR = 5;
 
@@ -146,6 +150,11 @@ describe('corpus: accuracy on verbatim logs, per split', () => {
     const misses = split === 'dev' ? these.filter((o) => o.rightFirst === false || o.keptApart === false).map((o) => `${o.log.name}: ${o.matches}`) : [];
     if (t.positives >= MIN_LOGS_FOR_FLOOR) expect(t.right / t.positives, `right first ${t.right}/${t.positives}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].rightFirst);
     if (t.lookalikes >= MIN_LOGS_FOR_FLOOR) expect(t.apart / t.lookalikes, `kept apart ${t.apart}/${t.lookalikes}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].keptApart);
+  });
+
+  it.each(['dev', 'test'] as const)('%s split: right first with the signatures of the log\'s own report left out, at or above the floor', (split) => {
+    const t = tally(leaveOneSourceOut().filter((o) => (o.log.split ?? expectedSplit(o.log)) === split));
+    if (t.positives >= MIN_LOGS_FOR_FLOOR) expect(t.right / t.positives, `right first ${t.right}/${t.positives}`).toBeGreaterThanOrEqual(LOSO_FLOOR);
   });
 });
 

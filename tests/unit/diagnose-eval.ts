@@ -104,15 +104,16 @@ export function evaluate(issues: readonly DiagnosableIssue[], logs: readonly Cor
  * is tested on cannot make the result. Records left with no signature keep their words.
  */
 export function evaluateLeaveOneSourceOut(issues: readonly DiagnosableIssue[], logs: readonly CorpusLog[]): Outcome[] {
+  const all = compileDiagnoser(issues);
+  const byReport = new Map<string, ReturnType<typeof compileDiagnoser>>();
   return logs
     .filter((log) => log.expected && log.verbatim && log.reportUrl)
     .map((log) => {
       const report = reportOf(log.reportUrl!);
-      const without = issues.map((issue) => ({
-        ...issue,
-        signatures: issue.signatures.filter((s) => !s.source || !sameReport(s.source, report)),
-      }));
-      return score(log, compileDiagnoser(without).diagnose(log.text));
+      const fromReport = (s: { source?: string }) => !!s.source && sameReport(s.source, report);
+      if (!issues.some((issue) => issue.signatures.some(fromReport))) return score(log, all.diagnose(log.text));
+      if (!byReport.has(report)) byReport.set(report, compileDiagnoser(issues.map((issue) => ({ ...issue, signatures: issue.signatures.filter((s) => !fromReport(s)) }))));
+      return score(log, byReport.get(report)!.diagnose(log.text));
     });
 }
 
