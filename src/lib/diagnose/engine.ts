@@ -26,8 +26,9 @@ export const SPECIFIC_WEIGHT = 5;
 /**
  * A record's own words point to it ("possibly") when the log shares at least TEXT_MIN_TERMS
  * distinctive tokens with it: tokens used by at most DISTINCTIVE_SPREAD of the records.
- * Both set on the dev split of the corpus: 3 terms or a 5 % spread keep more look-alikes from even
- * a "possibly", at the price of right answers when a log's own report is left out (`npm run eval`).
+ * With only TEXT_MIN_TERMS, one must be an identifier (prose like "undefined reference" is every failure
+ * of its kind). Set on the dev split of the corpus: 3 terms or a 5 % spread keep more look-alikes from
+ * even a "possibly", at the price of right answers when a log's own report is left out (`npm run eval`).
  */
 export const TEXT_MIN_TERMS = 2;
 const DISTINCTIVE_SPREAD = 0.15;
@@ -257,6 +258,11 @@ function countedEvidence(found: Found[]): Found[] {
   });
 }
 
+/** A token that names something (snake_case, a soname, a version, a path part): not an English word. */
+function isIdentifier(token: string): boolean {
+  return /[\d_.:+-]/.test(token);
+}
+
 interface Candidate extends DiagnosisMatch {
   strongest: number;
   rank: number;
@@ -390,7 +396,9 @@ export class Diagnoser {
   private textEvidence(t: TextScore, terms: Map<string, number>, shown: (i: number, matched?: string) => MatchedLine): TextEvidence | undefined {
     // Rarity needs a population: with fewer than 1 / DISTINCTIVE_SPREAD records no word is distinctive.
     const distinctive = t.terms.filter((term) => this.text.spread(term) <= DISTINCTIVE_SPREAD);
-    if (distinctive.length < TEXT_MIN_TERMS) return undefined;
+    // Two words of prose ("undefined reference") are every failure of their kind: with only two, one must
+    // be an identifier.
+    if (distinctive.length < TEXT_MIN_TERMS || (distinctive.length === TEXT_MIN_TERMS && !distinctive.some(isIdentifier))) return undefined;
     const shownTerms = distinctive.slice(0, MAX_TEXT_TERMS);
     const firstLines = new Map<number, string>();
     for (const term of shownTerms) if (!firstLines.has(terms.get(term)!)) firstLines.set(terms.get(term)!, term);
