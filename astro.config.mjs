@@ -28,7 +28,7 @@ export default defineConfig({
         starlightLinksValidator({
           errorOnRelativeLinks: false,
           // Generated pages in src/pages are not Starlight content; the e2e link crawl checks them.
-          exclude: ['/issues/', '/issues/*', '/packages/**', '/diagnose/', '/graph/'],
+          exclude: ['/issues/', '/issues/*', '/packages/**', '/diagnose/', '/graph/', '/performance/*'],
         }),
       ],
       customCss: ['./src/styles/custom.css'],

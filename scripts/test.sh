@@ -13,4 +13,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 bash scripts/install-node.sh
+# ReFrame from PyPI, pinned, into the project's .venv-reframe (the reframe suite runs it).
+bash runbooks/reframe/run.sh --install
 exec bash tests/run-all.sh "$@"

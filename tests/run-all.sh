@@ -11,6 +11,7 @@ suites=(
   "e2e|npx playwright test"
   "shellcheck|bash tests/shellcheck.sh"
   "runbooks|bats --print-output-on-failure tests/runbooks"
+  "reframe|bash tests/reframe/run-suite.sh"
 )
 
 passed=0 failed=0 failures=()

@@ -126,6 +126,19 @@ test('a file over the size limit is refused with a clear message', async ({ page
   await expect(page.locator('.diagnose-status')).toHaveText(/huge\.log is 10\.0 MiB, over the 10\.0 MiB limit/);
 });
 
+test('an error pasted on the home page is diagnosed on /diagnose/, handed over once in the tab', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Paste an error, a build log or a backtrace').fill(TEARDOWN_LOG);
+  await page.locator('form.paste-handover').getByRole('button', { name: 'Diagnose' }).click();
+  await expect(page).toHaveURL(/\/diagnose\/$/);
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'done');
+  await expect(page.locator('.diagnose-match').first()).toHaveAttribute('data-issue', 'cxi-libcurl-teardown-segfault');
+  await expect(page.getByLabel('Log, build output or backtrace')).toHaveValue(TEARDOWN_LOG);
+  await page.reload();
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByLabel('Log, build output or backtrace')).toHaveValue('');
+});
+
 test('the tool area is kept out of the search index', async ({ page }) => {
   await page.goto('/diagnose/');
   await expect(page.locator('.diagnose')).toHaveAttribute('data-pagefind-ignore', '');

@@ -7,6 +7,7 @@
 import type { DiagnoseRequest, DiagnoseResponse } from '../../lib/diagnose/worker';
 import type { Diagnosis, DiagnosisMatch, Evidence, MatchedLine } from '../../lib/diagnose/engine';
 import { codeSpans } from '../../lib/diagnose/code-spans';
+import { takeHandOver } from '../../lib/diagnose/handover';
 import { logTooLargeError } from '../../lib/diagnose/input';
 import { MAX_LOG_BYTES } from '../../lib/diagnose/limits';
 
@@ -106,6 +107,20 @@ export class DiagnoseTool extends HTMLElement {
     this.showError(`The ${e.type === 'paste' ? 'pasted' : 'dropped'} text ${logTooLargeError(text.length).message}`);
   }
 
+  /** A log pasted on another page (the home page) and handed over in this tab's sessionStorage, diagnosed once. */
+  private takeHandedOverLog() {
+    let text: string | undefined;
+    try {
+      text = takeHandOver(sessionStorage);
+    } catch {
+      return; // storage blocked (privacy settings): nothing was handed over
+    }
+    if (!text?.trim()) return;
+    if (text.length > MAX_LOG_BYTES) return this.showError(`The handed-over text ${logTooLargeError(text.length).message}`);
+    this.textarea.value = text;
+    this.diagnose({ text });
+  }
+
   private diagnoseFile(file: File) {
     // Checked here too, so an oversize file is refused without being handed to the worker.
     if (file.size > MAX_LOG_BYTES) return this.showError(`${file.name} ${logTooLargeError(file.size).message}`);
@@ -119,7 +134,10 @@ export class DiagnoseTool extends HTMLElement {
   }
 
   private receive(data: DiagnoseResponse) {
-    if (data.type === 'ready') return this.setStatus(`Ready: ${data.signatures} signatures of ${data.issues} issues loaded.`, 'ready');
+    if (data.type === 'ready') {
+      this.setStatus(`Ready: ${data.signatures} signatures of ${data.issues} issues loaded.`, 'ready');
+      return this.takeHandedOverLog();
+    }
     if (data.type === 'error') {
       if (data.id !== undefined && data.id !== this.latest) return;
       return this.showError(data.message);
