@@ -7,6 +7,9 @@
 import type { DiagnosableIssue } from '../src/lib/diagnose/engine';
 import { tokenize } from '../src/lib/diagnose/tokens';
 
+/** Synthetic signatures print nowhere; the field is required of real ones. */
+const SOURCE = 'https://example.org/synthetic';
+
 function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -26,11 +29,11 @@ export function syntheticIssues(count: number, real: readonly DiagnosableIssue[]
     cause: `${prose(60)} \`libsyn${i}.so.${i % 7}\` ${prose(30)}`,
     workaround: `Set \`FI_SYN_${i}_LIMIT\`; ${prose(20)}`,
     signatures: [
-      { text: `syn_module_${i}_init failed`, weight: 8, note: `The ${prose(5)} of module ${i}.` },
-      { regex: `SYN${i}_ERR_[A-Z]+ \\(code \\d+\\)`, weight: 6 },
-      { text: `libsyn${i}.so.${i % 7}`, weight: 5 },
-      { regex: `synthetic component ${i}: (?:timeout|overflow) after \\d+ ms`, weight: 5 },
-      { text: 'Segmentation fault', weight: 1 },
+      { text: `syn_module_${i}_init failed`, weight: 8, note: `The ${prose(5)} of module ${i}.`, source: SOURCE },
+      { regex: `SYN${i}_ERR_[A-Z]+ \\(code \\d+\\)`, weight: 6, source: SOURCE },
+      { text: `libsyn${i}.so.${i % 7}`, weight: 5, source: SOURCE },
+      { regex: `synthetic component ${i}: (?:timeout|overflow) after \\d+ ms`, weight: 5, source: SOURCE },
+      { text: 'Segmentation fault', weight: 1, source: SOURCE },
     ],
     ...(i % 3 === 0 ? { context: [{ regex: 'libfabric|cxi' }] } : {}),
   }));

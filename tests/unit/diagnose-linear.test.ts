@@ -96,7 +96,7 @@ describe('linear time on adversarial input', () => {
   });
 
   it('a signature with nested quantifiers (exponential in a backtracking engine) stays linear', () => {
-    const redos = compileDiagnoser([{ id: 'redos', title: 'ReDoS', packages: ['x'], status: 'open', signatures: [{ regex: '^(a+)+b', weight: 9 }, { regex: '(x|x?)*y', weight: 9 }] }]);
+    const redos = compileDiagnoser([{ id: 'redos', title: 'ReDoS', packages: ['x'], status: 'open', signatures: [{ regex: '^(a+)+b', weight: 9, source: 'https://example.org/redos' }, { regex: '(x|x?)*y', weight: 9, source: 'https://example.org/redos' }] }]);
     expectLinear((n) => 'a'.repeat(n), 2_000_000, redos);
     expectLinear((n) => 'x'.repeat(n), 2_000_000, redos);
   });
