@@ -3,15 +3,17 @@
  * them. Pure (no DOM, no node:*), so the /diagnose/ page's worker and `uenv-kb diagnose` share it.
  *
  * Linear time by construction: normalization is linear (see log-normalize.ts), and every
- * signature is an RE2 pattern (re2js: automata, no backtracking). All signatures are compiled into
- * one RE2 set that scans the log in blocks of lines; only the lines of a block in which the set found
- * a signature are then tested against that signature alone. Each character is thus scanned once by
- * the set and at most once per signature — never more, whatever the input.
+ * signature is an RE2 pattern (re2js: automata, no backtracking). The log is scanned in blocks of
+ * lines by one Aho–Corasick automaton over a literal each signature requires (literals.ts), and by a
+ * small RE2 set of the signatures that have none; only the lines of a block in which a signature's
+ * literal or pattern occurs are then tested against that signature alone. Each character is thus
+ * scanned once by each automaton and at most once per signature — never more, whatever the input.
  */
 import { RE2Set } from 're2js';
 import type { Signature } from '../../schemas/issue';
 import { issueUrl } from '../site';
 import { normalizeDisplayText, stripLinePrefixes, toDisplayText } from './log-normalize';
+import { requiredLiterals, LiteralScanner } from './literals';
 import { compileSignature, signaturePattern, type CompiledSignature } from './signature';
 import { TextIndex, workaroundText, type TextScore } from './text-rank';
 import { forEachRawToken } from './tokens';
@@ -270,17 +272,28 @@ interface Candidate extends DiagnosisMatch {
 
 export class Diagnoser {
   private readonly entries: Entry[] = [];
-  private readonly set = new RE2Set(RE2Set.UNANCHORED);
+  /** Finds, in one pass over a block, the entries whose required literal occurs (literals.ts). */
+  private readonly literals: LiteralScanner;
+  /** The entries without a usable literal, in one RE2 set; `fallbackEntries[k]` is the entry of set pattern k. */
+  private readonly fallback = new RE2Set(RE2Set.UNANCHORED);
+  private readonly fallbackEntries: number[] = [];
   private readonly text: TextIndex;
   readonly stats: DiagnoseStats = { scannedChars: 0, lineTests: 0, tokens: 0 };
 
   constructor(private readonly issues: readonly DiagnosableIssue[]) {
+    const literals: { literal: string; id: number }[] = [];
     issues.forEach((issue, i) => {
       const add = (kind: Entry['kind'], matcher: Signature, index: number) => {
+        const id = this.entries.length;
         try {
           this.entries.push({ issue: i, index, kind, compiled: compileSignature(matcher) });
-          // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
-          this.set.add(`(?m)${signaturePattern(matcher)}`);
+          const required = matcher.text !== undefined ? [matcher.text] : requiredLiterals(matcher.regex!);
+          if (required) for (const literal of required) literals.push({ literal, id });
+          else {
+            // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
+            this.fallback.add(`(?m)${signaturePattern(matcher)}`);
+            this.fallbackEntries.push(id);
+          }
         } catch (err) {
           throw new SignatureCompileError(issue.id, index, err, kind === 'context' ? 'context' : 'signatures');
         }
@@ -288,7 +301,8 @@ export class Diagnoser {
       issue.signatures.forEach((signature, index) => add('signature', signature, index));
       issue.context?.forEach((line, index) => add('context', { ...line, weight: 1 } as Signature, index));
     });
-    if (this.entries.length) this.set.compile();
+    if (this.fallbackEntries.length) this.fallback.compile();
+    this.literals = new LiteralScanner(literals);
     this.text = new TextIndex(issues);
   }
 
@@ -445,7 +459,9 @@ export class Diagnoser {
       this.collectTerms(block, first, terms);
       if (!this.entries.length) return;
       const lines = block.split('\n');
-      const found = this.set.match(block);
+      const found = new Set<number>();
+      this.literals.scan(block, (e) => found.add(e));
+      if (this.fallbackEntries.length) for (const k of this.fallback.match(block)) found.add(this.fallbackEntries[k]!);
       for (const e of found) {
         const { compiled } = this.entries[e]!;
         this.stats.lineTests += lines.length;
