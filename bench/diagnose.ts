@@ -1,6 +1,7 @@
 /**
- * Diagnosing a pasted log: the engine (one RE2 set over blocks of lines, then single signatures on
- * the blocks that matched; the log's words read once for the BM25 ranking) against the naive way
+ * Diagnosing a pasted log: the engine (a literal prefilter, Aho-Corasick, over blocks of lines, then
+ * single signatures on the blocks where their literal occurs; the log's words read once for the BM25
+ * ranking) against the naive way
  * (every signature tested on every normalized line). Both run the same normalization and the real
  * issue records, over the same generated logs (build output, NCCL and MPI chatter, with one real
  * corpus log in the middle; and a log made only of near-misses, each signature's text minus its last
