@@ -165,6 +165,19 @@ interface Entry {
   compiled: CompiledSignature;
 }
 
+/**
+ * One distinct pattern and the entries (signatures or context lines of any record) that use it: a
+ * pattern many records share, such as a context line, is tested once per line, not once per record.
+ */
+interface Matcher {
+  compiled: CompiledSignature;
+  /** At least one of these is in every line the pattern matches (literals.ts); undefined: none usable. */
+  literals?: string[];
+  entries: number[];
+  /** Only context lines use it: the first matching line is all that is needed. */
+  contextOnly: boolean;
+}
+
 export class SignatureCompileError extends Error {
   constructor(
     readonly issueId: string,
@@ -272,28 +285,32 @@ interface Candidate extends DiagnosisMatch {
 
 export class Diagnoser {
   private readonly entries: Entry[] = [];
-  /** Finds, in one pass over a block, the entries whose required literal occurs (literals.ts). */
+  private readonly matchers: Matcher[] = [];
+  /** Finds, in one pass over a block, the matchers whose required literal occurs (literals.ts). */
   private readonly literals: LiteralScanner;
-  /** The entries without a usable literal, in one RE2 set; `fallbackEntries[k]` is the entry of set pattern k. */
+  /** The matchers without a usable literal, in one RE2 set; `fallbackMatchers[k]` is the matcher of set pattern k. */
   private readonly fallback = new RE2Set(RE2Set.UNANCHORED);
-  private readonly fallbackEntries: number[] = [];
+  private readonly fallbackMatchers: number[] = [];
   private readonly text: TextIndex;
   readonly stats: DiagnoseStats = { scannedChars: 0, lineTests: 0, tokens: 0 };
 
   constructor(private readonly issues: readonly DiagnosableIssue[]) {
-    const literals: { literal: string; id: number }[] = [];
+    const byPattern = new Map<string, number>();
     issues.forEach((issue, i) => {
       const add = (kind: Entry['kind'], matcher: Signature, index: number) => {
-        const id = this.entries.length;
         try {
-          this.entries.push({ issue: i, index, kind, compiled: compileSignature(matcher) });
-          const required = matcher.text !== undefined ? [matcher.text] : requiredLiterals(matcher.regex!);
-          if (required) for (const literal of required) literals.push({ literal, id });
-          else {
-            // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
-            this.fallback.add(`(?m)${signaturePattern(matcher)}`);
-            this.fallbackEntries.push(id);
+          const compiled = compileSignature(matcher);
+          const id = this.entries.length;
+          this.entries.push({ issue: i, index, kind, compiled });
+          const known = byPattern.get(compiled.pattern);
+          if (known !== undefined) {
+            this.matchers[known]!.entries.push(id);
+            this.matchers[known]!.contextOnly &&= kind === 'context';
+            return;
           }
+          byPattern.set(compiled.pattern, this.matchers.length);
+          const literals = matcher.text !== undefined ? [matcher.text] : requiredLiterals(matcher.regex!);
+          this.matchers.push({ compiled, ...(literals ? { literals } : {}), entries: [id], contextOnly: kind === 'context' });
         } catch (err) {
           throw new SignatureCompileError(issue.id, index, err, kind === 'context' ? 'context' : 'signatures');
         }
@@ -301,7 +318,16 @@ export class Diagnoser {
       issue.signatures.forEach((signature, index) => add('signature', signature, index));
       issue.context?.forEach((line, index) => add('context', { ...line, weight: 1 } as Signature, index));
     });
-    if (this.fallbackEntries.length) this.fallback.compile();
+    const literals: { literal: string; id: number }[] = [];
+    this.matchers.forEach((m, id) => {
+      if (m.literals) for (const literal of m.literals) literals.push({ literal, id });
+      else {
+        // Multi-line mode, so ^ and $ keep meaning "line start/end" when a block is scanned.
+        this.fallback.add(`(?m)${m.compiled.pattern}`);
+        this.fallbackMatchers.push(id);
+      }
+    });
+    if (this.fallbackMatchers.length) this.fallback.compile();
     this.literals = new LiteralScanner(literals);
     this.text = new TextIndex(issues);
   }
@@ -310,9 +336,9 @@ export class Diagnoser {
     return this.entries.filter((e) => e.kind === 'signature').length;
   }
 
-  /** Signatures and context lines: what a line can be tested against. */
+  /** Distinct patterns of the signatures and context lines: what a line can be tested against. */
   get matcherCount(): number {
-    return this.entries.length;
+    return this.matchers.length;
   }
 
   diagnose(text: string, options: DiagnoseOptions = {}): Diagnosis {
@@ -451,30 +477,39 @@ export class Diagnoser {
    * with the first line they occur on.
    */
   private scan(display: string, starts: Int32Array, lineCount: number): { hits: Map<number, Hits>; terms: Map<string, number> } {
-    const hits = new Map<number, Hits>();
+    const byMatcher = new Map<number, Hits>();
     const terms = new Map<string, number>();
     this.stats.scannedChars = this.stats.lineTests = this.stats.tokens = 0;
     forEachBlock(display, starts, lineCount, (first, block) => {
       this.stats.scannedChars += block.length;
       this.collectTerms(block, first, terms);
-      if (!this.entries.length) return;
-      const lines = block.split('\n');
+      if (!this.matchers.length) return;
       const found = new Set<number>();
-      this.literals.scan(block, (e) => found.add(e));
-      if (this.fallbackEntries.length) for (const k of this.fallback.match(block)) found.add(this.fallbackEntries[k]!);
-      for (const e of found) {
-        const { compiled } = this.entries[e]!;
-        this.stats.lineTests += lines.length;
-        lines.forEach((line, j) => {
+      this.literals.scan(block, (m) => found.add(m));
+      if (this.fallbackMatchers.length) for (const k of this.fallback.match(block)) found.add(this.fallbackMatchers[k]!);
+      if (!found.size) return;
+      const lines = block.split('\n');
+      for (const m of found) {
+        const { compiled, literals, contextOnly } = this.matchers[m]!;
+        // A context line is needed once; a pattern is tried only on the lines that hold one of its literals.
+        if (contextOnly && byMatcher.has(m)) continue;
+        for (let j = 0; j < lines.length; j++) {
+          const line = lines[j]!;
+          this.stats.lineTests++;
+          if (literals && !literals.some((l) => line.includes(l))) continue;
           const matched = compiled.find(line);
-          if (matched === undefined) return;
-          const h = hits.get(e) ?? { lines: [], matched: [] };
+          if (matched === undefined) continue;
+          const h = byMatcher.get(m) ?? { lines: [], matched: [] };
           h.lines.push(first + j);
           h.matched.push(matched);
-          hits.set(e, h);
-        });
+          byMatcher.set(m, h);
+          if (contextOnly) break;
+        }
       }
     });
+    // Each entry (a record's signature or context line) gets its pattern's lines.
+    const hits = new Map<number, Hits>();
+    for (const [m, h] of byMatcher) for (const e of this.matchers[m]!.entries) hits.set(e, h);
     return { hits: new Map([...hits].sort((a, b) => a[0] - b[0])), terms };
   }
 }
