@@ -5,7 +5,7 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import starlightLinksValidator from 'starlight-links-validator';
 import { identifierSearch } from './src/integrations/identifier-search.ts';
-import { issueSidebarItems, packageSidebarItems } from './src/lib/sidebar-fs.ts';
+import { issueSidebarItems, packageSidebarItems } from './src/lib/records/sidebar-fs.ts';
 
 export default defineConfig({
   site: publicSiteUrl(process.env),

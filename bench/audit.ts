@@ -1,5 +1,5 @@
 /**
- * The linkage audit (runbooks/lib/verify_audit.py) against what the seed did by hand: `ldd` on every
+ * The linkage audit (runbooks/lib/py/audit.py) against what the seed did by hand: `ldd` on every
  * file, one after the other. Both run over the same generated tree of gcc-built ELF files, and the
  * bench stops unless both find the same thing: for every file, each library ldd lists and the path it
  * resolves to (or "not found"), which the audit reports as its closure.
@@ -13,7 +13,7 @@ const PAIRS = 1000; // one library and one program each: 2,000 ELF files, plus t
 const OURS_RUNS = 5;
 // The ldd loop takes over a minute per run; one run by default, more with AUDIT_BENCH_LDD_RUNS.
 const LDD_RUNS = Number(process.env.AUDIT_BENCH_LDD_RUNS ?? 1);
-const AUDIT = 'runbooks/lib/verify_audit.py';
+const AUDIT = 'runbooks/lib/py/audit.py';
 const ALLOW = 'runbooks/data/system-libraries.allow';
 
 /** Compiles three objects once, then copies and renames them with patchelf: fast and still real ELF. */

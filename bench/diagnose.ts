@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { timeMedian, type BenchResult } from './lib';
 import { syntheticIssues } from './synthetic-kb';
 import { compileDiagnoser, toDiagnosable, type DiagnosableIssue } from '../src/lib/diagnose/engine';
-import { loadKnowledgeBase } from '../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../src/lib/records/knowledge-base-fs';
 import { normalizeDisplayText, toDisplayText } from '../src/lib/diagnose/log-normalize';
 import { compileSignature } from '../src/lib/diagnose/signature';
 

@@ -2,6 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # Rebuild the uenv stack from this repository's recipe with stackinator: checks, sources, validation,
 # configure, build, report. Resumable: finished steps leave stamps in the build directory.
+# Thin: usage, options, main; the steps are in lib/build-steps.sh, their state in lib/build-state.sh.
 set -euo pipefail
 
 UK_PROG=build-stack.sh
@@ -31,13 +32,19 @@ Options:
   --recipe DIR         stackinator recipe (default: this repository's content/recipe)
   --system DIR         cluster configuration; skips fetching alps-cluster-config
                        (default: content/cluster/internal-cxi placed in an alps-cluster-config
-                       releases/v5 checkout under <build>/sources)
+                       checkout, pinned like stackinator, under <build>/sources)
   --build DIR          build directory (default: /dev/shm/\$USER/stack-build); not /, /tmp/... or \$HOME/...
   --mount DIR          mount point the image is built for (default: the recipe's store); must exist
   --cache FILE         stackinator build-cache configuration (stack-config -c)
+  --output DIR         where the report step copies the image and its meta/, in uenv's layout:
+                       DIR/<sha256 prefix>/store.squashfs and .../meta (default: \$SCRATCH/uenv-kb/images;
+                       none without \$SCRATCH). /dev/shm is wiped when a Slurm job ends.
   --stackinator DIR|REF  your stackinator checkout, or the git ref to check out
                        (default: the pinned releases/v5 commit $(uk_build_stackinator_ref | cut -c1-12))
-  --jobs N             parallel make jobs (default: nproc)
+  --cluster-config REF alps-cluster-config git ref to check out
+                       (default: the pinned releases/v5 commit $(uk_build_cluster_config_ref | cut -c1-12))
+  --jobs N             parallel make jobs (default: nproc, at most 64); a failed build is
+                       retried once with -j8, as CSCS's build CI does
   --min-free GIB       free space the build filesystem needs (default: 50)
   --from STEP          redo STEP (name or number) and every step after it
   --only STEP          run STEP alone, even if it is done
@@ -50,32 +57,27 @@ Exit status: 0 done, 1 a step or check failed, 2 bad usage.
 EOF
 }
 
-# uk_build_value <option> <value> ...: an option's value must be there and not empty: an empty
-# value would otherwise silently become the default (`--build ""` building in /dev/shm/$USER).
-uk_build_value() {
-  uk_need_value "$1" $#
-  [ -n "$2" ] || uk_usage_error "option $1 needs a value, got an empty string"
-}
-
 # uk_build_parse_args <args...>: sets the UK_BUILD_* globals.
 uk_build_parse_args() {
   UK_BUILD_REPO="$(uk_repo_root)"
   UK_BUILD_RECIPE="" UK_BUILD_SYSTEM="" UK_BUILD_SYSTEM_GIVEN="" UK_BUILD_DIR="" UK_BUILD_MOUNT=""
-  UK_BUILD_CACHE="" UK_BUILD_STACKINATOR="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
+  UK_BUILD_CACHE="" UK_BUILD_OUTPUT="" UK_BUILD_STACKINATOR="" UK_BUILD_CLUSTER_CONFIG_REF="" UK_BUILD_JOBS="" UK_BUILD_MIN_FREE_GIB=50
   UK_BUILD_FROM="" UK_BUILD_ONLY="" UK_BUILD_DRY_RUN=0 UK_BUILD_DRY_RUN_FAILED="" UK_BUILD_YES=0
   UK_BUILD_NPX="${UK_BUILD_NPX:-npx}"
   while [ $# -gt 0 ]; do
     case "$1" in
-      --recipe) uk_build_value "$@"; UK_BUILD_RECIPE=$2; shift ;;
-      --system) uk_build_value "$@"; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
-      --build) uk_build_value "$@"; UK_BUILD_DIR=$2; shift ;;
-      --mount) uk_build_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
-      --cache) uk_build_value "$@"; UK_BUILD_CACHE=$2; shift ;;
-      --stackinator) uk_build_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
-      --jobs) uk_build_value "$@"; UK_BUILD_JOBS=$2; shift ;;
-      --min-free) uk_build_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
-      --from) uk_build_value "$@"; UK_BUILD_FROM=$2; shift ;;
-      --only) uk_build_value "$@"; UK_BUILD_ONLY=$2; shift ;;
+      --recipe) uk_need_nonempty_value "$@"; UK_BUILD_RECIPE=$2; shift ;;
+      --system) uk_need_nonempty_value "$@"; UK_BUILD_SYSTEM=$2; UK_BUILD_SYSTEM_GIVEN=1; shift ;;
+      --build) uk_need_nonempty_value "$@"; UK_BUILD_DIR=$2; shift ;;
+      --mount) uk_need_nonempty_value "$@"; UK_BUILD_MOUNT=$2; shift ;;
+      --cache) uk_need_nonempty_value "$@"; UK_BUILD_CACHE=$2; shift ;;
+      --output) uk_need_nonempty_value "$@"; UK_BUILD_OUTPUT=$2; shift ;;
+      --stackinator) uk_need_nonempty_value "$@"; UK_BUILD_STACKINATOR=$2; shift ;;
+      --cluster-config) uk_need_nonempty_value "$@"; UK_BUILD_CLUSTER_CONFIG_REF=$2; shift ;;
+      --jobs) uk_need_nonempty_value "$@"; UK_BUILD_JOBS=$2; shift ;;
+      --min-free) uk_need_nonempty_value "$@"; UK_BUILD_MIN_FREE_GIB=$2; shift ;;
+      --from) uk_need_nonempty_value "$@"; UK_BUILD_FROM=$2; shift ;;
+      --only) uk_need_nonempty_value "$@"; UK_BUILD_ONLY=$2; shift ;;
       --dry-run) UK_BUILD_DRY_RUN=1 ;;
       --yes) UK_BUILD_YES=1 ;;
       -h | --help) uk_build_usage; exit 0 ;;
@@ -88,6 +90,11 @@ uk_build_parse_args() {
   if [[ "$UK_BUILD_STACKINATOR" =~ ^[/.~] ]] && [ ! -d "$UK_BUILD_STACKINATOR" ]; then
     uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: no such directory (a path; a git ref cannot start with '/', '.' or '~')"
   fi
+  # A leading '-' would reach git as an option (git fetch --upload-pack=CMD runs CMD).
+  [[ "$UK_BUILD_STACKINATOR" != -* ]] ||
+    uk_usage_error "--stackinator $UK_BUILD_STACKINATOR: a git ref or path cannot start with '-' (git would read it as an option)"
+  [[ "$UK_BUILD_CLUSTER_CONFIG_REF" != -* ]] ||
+    uk_usage_error "--cluster-config $UK_BUILD_CLUSTER_CONFIG_REF: a git ref cannot start with '-' (git would read it as an option)"
   [[ "${UK_BUILD_JOBS:-1}" =~ ^[1-9][0-9]*$ ]] || uk_usage_error "--jobs needs a positive integer, got '$UK_BUILD_JOBS'"
   [[ "$UK_BUILD_MIN_FREE_GIB" =~ ^[0-9]+$ ]] || uk_usage_error "--min-free needs a whole number of GiB, got '$UK_BUILD_MIN_FREE_GIB'"
   [ -z "$UK_BUILD_FROM" ] || [ -z "$UK_BUILD_ONLY" ] || uk_usage_error "--from and --only cannot be combined"
@@ -99,34 +106,31 @@ uk_build_parse_args() {
 
   UK_BUILD_RECIPE="$(realpath -m -- "${UK_BUILD_RECIPE:-$UK_BUILD_REPO/content/recipe}")"
   UK_BUILD_DIR="$(realpath -m -s -- "${UK_BUILD_DIR:-/dev/shm/${USER:-$(id -un)}/stack-build}")"
-  UK_BUILD_MOUNT="$(realpath -m -s -- "${UK_BUILD_MOUNT:-$(uk_build_default_mount "$UK_BUILD_RECIPE")}")"
+  uk_build_check_plain_path --build "$UK_BUILD_DIR"
+  if [ -z "$UK_BUILD_MOUNT" ]; then
+    [ -f "$UK_BUILD_RECIPE/config.yaml" ] || uk_die "--recipe $UK_BUILD_RECIPE has no config.yaml (not a stackinator recipe)"
+    UK_BUILD_MOUNT="$(uk_build_default_mount "$UK_BUILD_RECIPE")" || exit 2
+  fi
+  uk_build_check_plain_path --mount "$UK_BUILD_MOUNT"
+  UK_BUILD_MOUNT="$(realpath -m -s -- "$UK_BUILD_MOUNT")"
   UK_BUILD_SYSTEM="$(realpath -m -- "${UK_BUILD_SYSTEM:-$UK_BUILD_DIR/sources/alps-cluster-config/internal-cxi}")"
   [ -z "$UK_BUILD_CACHE" ] || UK_BUILD_CACHE="$(realpath -m -- "$UK_BUILD_CACHE")"
-  UK_BUILD_JOBS="${UK_BUILD_JOBS:-$(nproc)}"
-}
-
-# uk_build_confirm <first-step>: asks before a run that changes things, unless --yes.
-uk_build_confirm() {
-  [ "$UK_BUILD_YES" = 1 ] && return 0
-  [ -t 0 ] || uk_die "not asking without a terminal: add --yes to build in $UK_BUILD_DIR"
-  local answer
-  read -r -p "Build in $UK_BUILD_DIR from step '$1' with $UK_BUILD_JOBS jobs? [y/N] " answer
-  [[ "$answer" =~ ^[Yy] ]] || uk_die "cancelled; nothing was changed"
-}
-
-# uk_build_check_earlier_done <n>: --from needs every step before <n> finished; --only only warns.
-uk_build_check_earlier_done() {
-  local n slug
-  [ -n "$UK_BUILD_FROM$UK_BUILD_ONLY" ] || return 0
-  while read -r n slug; do
-    [ "$n" -lt "$1" ] || break
-    uk_build_is_done "$n" "$slug" && continue
-    [ -z "$UK_BUILD_FROM" ] || uk_die "--from $UK_BUILD_FROM: step $n ($slug) has not finished yet; run without --from to continue where the build stands"
-    uk_warn "--only $UK_BUILD_ONLY: step $n ($slug) has not finished; this step may lack what it produces"
-  done < <(uk_build_steps)
+  # /dev/shm is wiped after every job on Alps, so the image is copied out, by default to $SCRATCH.
+  [ -n "$UK_BUILD_OUTPUT" ] || [ -z "${SCRATCH:-}" ] || UK_BUILD_OUTPUT="$SCRATCH/uenv-kb/images"
+  if [ -n "$UK_BUILD_OUTPUT" ]; then
+    UK_BUILD_OUTPUT="$(realpath -m -s -- "$UK_BUILD_OUTPUT")"
+    uk_build_check_plain_path --output "$UK_BUILD_OUTPUT"
+  fi
+  # At most 64 jobs by default, as CSCS's build CI runs make (a GH200 node has 288 cores; Spack's
+  # compilers need memory per job): https://github.com/eth-cscs/uenv-pipeline/blob/58c4d12fbb26d235e918c75e541d09d165fa5cc9/stage-build#L205-L213
+  local cores
+  cores=$(nproc)
+  UK_BUILD_JOBS="${UK_BUILD_JOBS:-$((cores < 64 ? cores : 64))}"
 }
 
 uk_build_main() {
+  # The command as typed, for "run the same command again" messages.
+  UK_BUILD_COMMAND="$(uk_quote "$0" "$@")"
   uk_build_parse_args "$@"
   uk_build_check_inputs
   uk_build_check_owner
@@ -156,7 +160,6 @@ uk_build_main() {
   else
     uk_build_confirm "$(uk_build_steps | awk -v n="$first" '$1 == n { print $2 }')"
     uk_build_claim
-    uk_build_lock
     interrupted="$(uk_build_interrupted)"
     [ -z "$interrupted" ] || uk_log "an earlier run stopped during step '$interrupted'"
     # Every step from the first one runs again, so none of their stamps may outlive a kill.
@@ -179,4 +182,5 @@ uk_build_main() {
   [ -z "$UK_BUILD_DRY_RUN_FAILED" ] || uk_die "dry run: a real run would stop at step 1: $UK_BUILD_DRY_RUN_FAILED"
 }
 
-uk_build_main "$@"
+# Sourcing with UK_NOOP set defines the functions without running them (tests).
+[ -n "${UK_NOOP:-}" ] || uk_build_main "$@"

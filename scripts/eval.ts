@@ -5,7 +5,7 @@
  * Composed logs are unit fixtures, reported apart. Prints every miss of the dev split; test-split misses
  * are counted, not shown, so nobody tunes on them.
  */
-import { loadKnowledgeBase } from '../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../src/lib/records/knowledge-base-fs';
 import { evaluate, evaluateLeaveOneSourceOut, expectedSplit, percent, readCorpus, tally, type Outcome } from '../tests/unit/diagnose-eval';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);

@@ -3,9 +3,9 @@ import { docsLoader } from '@astrojs/starlight/loaders';
 import { docsSchema } from '@astrojs/starlight/schema';
 import { issueSchema } from './schemas/issue';
 import { packageSchema } from './schemas/package';
-import { loadKnowledgeBase } from './lib/knowledge-base-fs';
+import { loadKnowledgeBase } from './lib/records/knowledge-base-fs';
 import { packageSpecSchema } from './schemas/recipe';
-import { recipeLoader } from './lib/recipe-collection-fs';
+import { recipeLoader } from './lib/recipe/collection-fs';
 
 /**
  * Issues and packages are validated together (cross-references, duplicate ids, signatures), so one

@@ -10,6 +10,13 @@ uk_build_stackinator_ref() {
   printf '%s\n' 65f797bdcc4377f2e013682457d9cc1b2dc368cc
 }
 
+# uk_build_cluster_config_ref: the one place the pinned alps-cluster-config ref is written: the head of
+# eth-cscs/alps-cluster-config `releases/v5` (2026-03-09, "use libfabric 1.22 on starlex"), pinned like
+# stackinator so a rebuild takes the same site packages (cray-mpich and its companions).
+uk_build_cluster_config_ref() {
+  printf '%s\n' 91887e18157fc584adfa314f90e09543c072e19d
+}
+
 uk_build_stackinator_url() {
   printf '%s\n' "${UK_STACKINATOR_URL:-https://github.com/eth-cscs/stackinator.git}"
 }
@@ -56,58 +63,71 @@ uk_build_check_clean() {
   [ -z "$changed" ] || uk_die "$1 is incomplete or modified, e.g. by an interrupted clone (git status: $(printf '%s\n' "$changed" | head -n3 | paste -sd,)); remove it (rm -rf -- $1) and run again"
 }
 
-# uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref.
-uk_build_fetch_stackinator() {
-  local dir work ref rev
-  dir="$(uk_build_stackinator_dir)"
-  if [ -n "$UK_BUILD_STACKINATOR" ] && [ -d "$UK_BUILD_STACKINATOR" ]; then
-    [ -f "$dir/bin/stack-config" ] || uk_die "--stackinator $UK_BUILD_STACKINATOR has no bin/stack-config (not a stackinator checkout)"
-    uk_log "stackinator: using your checkout $dir as it is"
-    return 0
-  fi
-  ref="${UK_BUILD_STACKINATOR:-$(uk_build_stackinator_ref)}"
+# uk_build_fetch_pinned <name> <dir> <url> <ref> [pathspec...]: clone (or reuse) a repository at <dir> and check out
+# <ref> detached. A fresh clone is made at <dir>.partial and renamed into place once complete. Every URL
+# and ref a user can set comes after `--` where git takes one; a ref that starts with '-' is refused when
+# the options are read, since `git checkout` cannot take `--` before a commit.
+uk_build_fetch_pinned() {
+  local name=$1 dir=$2 url=$3 ref=$4 work rev
+  shift 4
   if [ -e "$dir" ] && [ ! -d "$dir/.git" ]; then
-    uk_die "$dir exists but is not a git checkout; remove it or pass --stackinator DIR"
+    uk_die "$dir exists but is not a git checkout; remove it (rm -rf -- $dir) and run again"
   fi
   work=$dir
   if [ -d "$dir/.git" ]; then
-    uk_log "stackinator: reusing $dir"
+    # Checked before the checkout, which would carry changes along: a reused checkout is refused
+    # untouched when a tracked file is missing (a clone killed before checkout) or changed.
+    uk_build_check_clean "$dir" "$@"
+    uk_log "$name: reusing $dir"
   else
     work="$dir.partial"
     uk_build_partial "$dir"
-    uk_build_run git clone --no-checkout "$(uk_build_stackinator_url)" "$work"
+    uk_build_run git clone --no-checkout -- "$url" "$work"
   fi
   if [ "$UK_BUILD_DRY_RUN" = 1 ] && [ ! -d "$work/.git" ]; then
     rev=$ref
   else
     rev="$(uk_build_git_rev "$work" "$ref")"
     if [ -z "$rev" ]; then
-      uk_build_run git -C "$work" fetch origin "$ref"
+      uk_build_run git -C "$work" fetch -- origin "$ref"
       rev=FETCH_HEAD
     fi
   fi
   # Always: a fresh --no-checkout clone has no files yet, and a reused one may be at another ref.
   uk_build_run git -C "$work" checkout --detach "$rev"
   [ "$work" = "$dir" ] || uk_build_run mv -- "$work" "$dir"
+}
+
+# uk_build_fetch_stackinator: clone (or reuse) stackinator and check out the wanted ref.
+uk_build_fetch_stackinator() {
+  local dir
+  dir="$(uk_build_stackinator_dir)"
+  if [ -n "$UK_BUILD_STACKINATOR" ] && [ -d "$UK_BUILD_STACKINATOR" ]; then
+    [ -f "$dir/bin/stack-config" ] || uk_die "--stackinator $UK_BUILD_STACKINATOR has no bin/stack-config (not a stackinator checkout)"
+    uk_log "stackinator: using your checkout $dir as it is"
+    return 0
+  fi
+  uk_build_fetch_pinned stackinator "$dir" "$(uk_build_stackinator_url)" "${UK_BUILD_STACKINATOR:-$(uk_build_stackinator_ref)}"
   uk_build_check_clean "$dir"
 }
 
-# uk_build_fetch_cluster_config: clone (or reuse) alps-cluster-config releases/v5 and place a fresh
-# copy of this repository's internal-cxi folder in it.
+# uk_build_fetch_cluster_config: clone (or reuse) alps-cluster-config at its pinned commit and place a
+# fresh copy of this repository's internal-cxi folder in it.
 uk_build_fetch_cluster_config() {
-  local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi" branch
+  local dir="$UK_BUILD_DIR/sources/alps-cluster-config" ours="$UK_BUILD_REPO/content/cluster/internal-cxi"
   [ -d "$ours" ] || uk_die "this repository has no cluster configuration at $ours; pass --system DIR"
-  if [ -d "$dir/.git" ]; then
-    branch="$(git -C "$dir" symbolic-ref --short -q HEAD || true)"
-    [ "$branch" = releases/v5 ] || uk_die "$dir is on '${branch:-a detached HEAD}', not releases/v5; remove it (rm -rf -- $dir) and run again"
-    uk_build_check_clean "$dir" ':(exclude)internal-cxi'
-    uk_log "alps-cluster-config: reusing $dir at $(git -C "$dir" rev-parse --short HEAD)"
-  else
-    [ ! -e "$dir" ] || uk_die "$dir exists but is not a git checkout; remove it or pass --system DIR"
-    uk_build_partial "$dir"
-    uk_build_run git clone --branch releases/v5 "$(uk_build_cluster_config_url)" "$dir.partial"
-    uk_build_run mv -- "$dir.partial" "$dir"
-  fi
+  uk_build_fetch_pinned alps-cluster-config "$dir" "$(uk_build_cluster_config_url)" "${UK_BUILD_CLUSTER_CONFIG_REF:-$(uk_build_cluster_config_ref)}" ':(exclude)internal-cxi'
+  uk_build_check_clean "$dir" ':(exclude)internal-cxi'
   [ ! -e "$dir/internal-cxi" ] || uk_build_remove "$dir/internal-cxi"
   uk_build_run cp -a -- "$ours" "$dir/internal-cxi"
+}
+
+# uk_build_urls_to_clone: the repositories the sources step will clone (none it already has).
+uk_build_urls_to_clone() {
+  if [ -z "$UK_BUILD_STACKINATOR" ] || [ ! -d "$UK_BUILD_STACKINATOR" ]; then
+    [ -d "$UK_BUILD_DIR/sources/stackinator/.git" ] || uk_build_stackinator_url
+  fi
+  if [ -z "$UK_BUILD_SYSTEM_GIVEN" ] && [ ! -d "$UK_BUILD_DIR/sources/alps-cluster-config/.git" ]; then
+    uk_build_cluster_config_url
+  fi
 }

@@ -1,6 +1,15 @@
 # shellcheck shell=bash
 # Shared helpers for the runbooks. Sourced only: defines functions, runs nothing.
-# Names carry the uk_ prefix (functions) and UK_ (globals) so they never collide with a caller's.
+#
+# One name scheme for every runbook file, so names never collide with a caller's:
+#   uk_<name>         shared helpers (this file)          UK_<NAME>         shared globals
+#   uk_build_<name>   build-stack.sh and lib/build-*.sh   UK_BUILD_<NAME>   its options and state
+#   uk_verify_<name>  verify-stack.sh and lib/verify-*.sh UK_VERIFY_<NAME>  its options and state
+#   uk_test_<name>    tests/runbooks helpers              UK_TEST_<NAME>
+# Checks and steps are uk_verify_check_<check> and uk_build_step_<step>. Both entry scripts end with
+# the same guard: sourced with UK_NOOP set, they define their functions and run nothing.
+# The Python helpers are in lib/py/ (python3 3.6, standard library only); lib/py/report.py is the one
+# report shape, and every check lists what it found wrong as `violations`.
 
 # uk_log <message...>: progress to stderr, so stdout stays clean for data (JSON, paths).
 uk_log() {
@@ -50,4 +59,24 @@ uk_abspath() {
 # uk_repo_root: the repository that holds this library (runbooks default to its recipe).
 uk_repo_root() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+}
+
+# uk_need_nonempty_value <option> <value> ...: an option's value must be there and not empty: an empty
+# value would otherwise silently become the default (`--build ""` building in /dev/shm/$USER).
+uk_need_nonempty_value() {
+  uk_need_value "$1" $#
+  [ -n "$2" ] || uk_usage_error "option $1 needs a value, got an empty string"
+}
+
+# uk_quote <arg...>: the arguments as a shell would need them typed (copy-pastable).
+uk_quote() {
+  local a out=()
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      out+=("$a")
+    else
+      out+=("'${a//\'/\'\\\'\'}'")
+    fi
+  done
+  printf '%s\n' "${out[*]}"
 }

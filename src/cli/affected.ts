@@ -3,14 +3,15 @@
  * built stack, from the concretized environments stackinator leaves under <build>/environments/<env>/spack.lock.
  * Exit 0 when none apply, 1 when some do, 2 on bad input.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Command } from './main';
-import { affectedIssues, type AffectedHit } from '../lib/affected/match';
-import { LockFileError, parseSpackLock, parseSpecArgument, type Installed } from '../lib/affected/spack-lock';
-import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
-import { describeAffectedVersion } from '../lib/issues';
+import type { Command } from './io';
+import { affectedIssues, type AffectedHit } from '../lib/records/affected';
+import { LockFileError, parseSpackLock, parseSpecArgument, type Installed } from '../lib/spack-lock';
+import { loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
+import { readTextFile } from '../lib/paths-fs';
+import { InputError } from '../lib/input-error';
+import { DataError } from '../lib/yaml-source';
+import { describeAffectedVersion } from '../lib/records/issues';
 import { issueUrl, publicSiteUrl } from '../lib/site';
 
 const USAGE = `usage: uenv-kb affected [LOCK …] [--spec NAME@VERSION …] [--built-on YYYY-MM-DD] [--json]
@@ -27,37 +28,6 @@ Exit status: 0 no known issue applies, 1 some apply, 2 bad input.`;
 
 /** A lock file of a large environment is a few MB; anything far larger is not one. */
 const MAX_LOCK_BYTES = 64 * 1024 * 1024;
-
-class InputError extends Error {}
-
-/** Reads a regular file of at most MAX_LOCK_BYTES as UTF-8, refusing anything else by name. */
-function readLock(file: string): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new InputError(`${file}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(`${file}: is not a regular file`);
-    if (stat.size > MAX_LOCK_BYTES) throw new InputError(`${file}: is ${stat.size} bytes, over the ${MAX_LOCK_BYTES}-byte limit for a lock file`);
-    const bytes = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, bytes, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, read));
-    } catch {
-      throw new InputError(`${file}: is not UTF-8 text`);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function formatText(hits: AffectedHit[], packages: number, site: string): string {
   if (!hits.length) return `no known issue applies to the ${packages} package version${packages === 1 ? '' : 's'} checked.`;
@@ -123,14 +93,16 @@ export const run: Command = async (args, io) => {
     site = publicSiteUrl(process.env);
     installed = [
       ...positionals.flatMap((file) => {
+        // The user names these files, so a link may point anywhere; the reader still refuses non-regular files.
+        const text = readTextFile(file, { within: '/', maxBytes: MAX_LOCK_BYTES });
         try {
-          return parseSpackLock(readLock(file), file);
+          return parseSpackLock(text, file);
         } catch (err) {
-          if (err instanceof LockFileError) throw new InputError(`${file}: ${err.message}`);
+          if (err instanceof LockFileError) throw new LockFileError(`${file}: ${err.message}`);
           throw err;
         }
       }),
-      ...(values.spec ?? []).map((s) => parseSpecArgument(s)),
+      ...(values.spec ?? []).map((spec) => parseSpecArgument(spec)),
     ];
   } catch (err) {
     if (!(err instanceof InputError || err instanceof LockFileError || /UENV_KB_SITE_URL/.test((err as Error).message))) throw err;
@@ -139,11 +111,10 @@ export const run: Command = async (args, io) => {
   }
   let issues;
   try {
-    const content = process.env.UENV_KB_CONTENT ?? fileURLToPath(new URL('../../content', import.meta.url));
-    issues = loadKnowledgeBase(content, fileURLToPath(new URL('../..', import.meta.url))).issues.map((i) => i.record);
+    issues = loadKnowledgeBase().issues.map((i) => i.record);
   } catch (err) {
-    if (!(err instanceof KnowledgeBaseError)) throw err;
-    io.err(`uenv-kb affected: the issue records are invalid:\n${err.lines.join('\n')}`);
+    if (!(err instanceof DataError || err instanceof InputError)) throw err;
+    io.err(`uenv-kb affected: the issue records are invalid:\n${err instanceof DataError ? err.lines.join('\n') : err.message}`);
     return 2;
   }
   const hits = affectedIssues(issues, installed, builtOn ? { builtOn } : {});

@@ -1,8 +1,8 @@
 /** `uenv-kb check-data [CONTENT_DIR]`: the same checks the site build runs on issues and packages. */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Command } from './main';
-import { KnowledgeBaseError, loadKnowledgeBase, contentDir } from '../lib/knowledge-base-fs';
+import type { Command } from './io';
+import { loadKnowledgeBase, contentDir } from '../lib/records/knowledge-base-fs';
+import { DataError } from '../lib/yaml-source';
+import { InputError } from '../lib/input-error';
 
 export const run: Command = async (args, io) => {
   if (args.includes('--help') || args.includes('-h')) {
@@ -13,17 +13,16 @@ export const run: Command = async (args, io) => {
     io.err(`uenv-kb check-data: unexpected argument "${args.find((a) => a.startsWith('-')) ?? args[1]}"`);
     return 2;
   }
-  const dir = args[0] ?? contentDir();
-  if (!existsSync(dir)) {
-    io.err(`uenv-kb check-data: no such directory: ${dir}`);
-    return 2;
-  }
   try {
-    const kb = loadKnowledgeBase(dir, fileURLToPath(new URL('../..', import.meta.url)));
+    const kb = loadKnowledgeBase(args[0] ?? contentDir());
     io.out(`ok: ${kb.issues.length} issues, ${kb.packages.length} packages`);
     return 0;
   } catch (err) {
-    if (!(err instanceof KnowledgeBaseError)) throw err;
+    if (err instanceof InputError) {
+      io.err(`uenv-kb check-data: ${err.message}`);
+      return 2;
+    }
+    if (!(err instanceof DataError)) throw err;
     io.err(err.lines.join('\n'));
     return 1;
   }

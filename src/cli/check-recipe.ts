@@ -1,9 +1,10 @@
 /** `uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]`: the recipe checks the site build runs. */
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from './main';
-import { checkRecipe } from '../lib/recipe-check';
-import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe-fs';
+import { commandOptions, type Command } from './io';
+import { checkRecipe } from '../lib/recipe/check';
+import { DEFAULT_PACKAGES_DIR, DEFAULT_RECIPE_DIR, DEFAULT_SYSTEM_DIR, readPackagePages, readRecipeInput } from '../lib/recipe/recipe-fs';
 import { formatError } from '../lib/yaml-source';
+import { InputError } from '../lib/input-error';
 
 const USAGE = `usage: uenv-kb check-recipe [RECIPE_DIR] [--system DIR] [--packages DIR]
 
@@ -43,15 +44,8 @@ function parseArgs(args: string[]): Options | string {
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
 export const run: Command = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
-    return 0;
-  }
-  const opts = parseArgs(args);
-  if (typeof opts === 'string') {
-    io.err(`uenv-kb check-recipe: ${opts}\n\n${USAGE}`);
-    return 2;
-  }
+  const opts = commandOptions('check-recipe', args, io, USAGE, parseArgs);
+  if (typeof opts === 'number') return opts;
   for (const [what, dir] of [['recipe', opts.recipe], ['--system', opts.system], ['--packages', opts.packages]] as const) {
     // The package pages are optional outside this repository; the recipe and system are not.
     if (what === '--packages' && dir === DEFAULT_PACKAGES_DIR && !existsSync(dir)) continue;
@@ -60,7 +54,14 @@ export const run: Command = async (args, io) => {
       return 2;
     }
   }
-  const errors = checkRecipe({ ...readRecipeInput(opts.recipe, opts.system), packagePages: readPackagePages(opts.packages) });
+  let errors;
+  try {
+    errors = checkRecipe({ ...readRecipeInput(opts.recipe, opts.system), packagePages: readPackagePages(opts.packages) });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    io.err(`uenv-kb check-recipe: ${err.message}`);
+    return 2;
+  }
   if (errors.length) {
     io.err(errors.map(formatError).join('\n'));
     io.err(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${opts.recipe} and ${opts.system}`);

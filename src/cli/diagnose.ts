@@ -5,11 +5,12 @@
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputTooLargeError, readCapped, type CliIO, type Command } from './main';
+import { InputTooLargeError, readCapped, type CliIO, type Command } from './io';
 import { compileDiagnoser, MAX_LOG_BYTES, type Confidence } from '../lib/diagnose/engine';
 import { formatJson, formatText, terminalSafe } from '../lib/diagnose/format';
 import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose/input';
-import { KnowledgeBaseError, loadKnowledgeBase } from '../lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
+import { DataError as KnowledgeBaseError } from '../lib/yaml-source';
 import { publicSiteUrl } from '../lib/site';
 
 const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N] [--min-confidence high|low]

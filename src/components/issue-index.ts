@@ -3,8 +3,8 @@
  * HTML; the rest comes from /issues/rows.json the first time a reader filters or asks for every issue. Rows are
  * built with textContent and attributes only, never HTML strings. IssueIndex.astro loads this module on first use.
  */
-import { filterToSearch, matchesFilter, parseFilter, parseVersions, type FilterableRow, type IssueFilter } from '../lib/issue-filter';
-import type { IssueRow, IssueRowsDocument } from '../lib/issue-rows';
+import { filterToSearch, matchesFilter, parseFilter, parseVersions, type FilterableRow, type IssueFilter } from '../lib/records/issue-filter';
+import type { IssueRow, IssueRowsDocument } from '../lib/records/issue-rows';
 
 interface Row {
   element: HTMLTableRowElement;

@@ -3,7 +3,7 @@
  * time and drawn as static SVG by StackGraph.astro. Pure: no DOM, no node:*.
  */
 import type { Issue } from '../schemas/issue';
-import { isOpen } from './issues';
+import { isOpen } from './records/issues';
 
 /** Package → its direct dependencies (Spack names). */
 export type DependencyMap = Record<string, string[]>;

@@ -1,21 +1,14 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { PUBLISHED_SOURCES } from './site';
+import { repoRoot, trackedFiles } from './paths-fs';
+
+const cache = new Map<string, string[]>();
 
 /**
- * Repository-relative paths of every published file (text files only; nothing under build outputs), read from the
- * checkout at `root` (the site build runs from the repository root).
+ * Repository-relative paths of every published file: the files under PUBLISHED_SOURCES that git tracks, each a
+ * regular file inside the repository (see trackedFiles). Read from the checkout at `root`.
  */
-export function listPublishedSources(root = '.'): string[] {
-  const out: string[] = [];
-  const walk = (path: string) => {
-    if (!statSync(path).isDirectory()) return void out.push(relative(root, path));
-    for (const name of readdirSync(path).sort()) {
-      if (!/\.(pyc|squashfs|o|so)$/.test(name)) walk(join(path, name));
-    }
-  };
-  for (const path of PUBLISHED_SOURCES) {
-    if (existsSync(join(root, path))) walk(join(root, path));
-  }
-  return out;
+export function listPublishedSources(root = repoRoot()): string[] {
+  let files = cache.get(root);
+  if (!files) cache.set(root, (files = trackedFiles(root, PUBLISHED_SOURCES)));
+  return files;
 }

@@ -21,6 +21,7 @@
  * The runbook itself derives its step list from the same `@step` lines (see runbooks/lib/build-state.sh).
  */
 import { formatError, type SourceError } from './yaml-source';
+import { SLUG_PATTERN } from '../schemas/common';
 
 export interface RunbookSource {
   /** Repository-relative path, shown in errors and links. */
@@ -68,8 +69,8 @@ export interface RunbookSteps {
 }
 
 const MARKER = /^(\s*)# @([A-Za-z-]+)(?:[ \t]+(.*?))?\s*$/;
-const STEP = /^(\d+) ([a-z0-9]+(?:-[a-z0-9]+)*): (\S.*)$/;
-const FAILS = /^([a-z0-9]+(?:-[a-z0-9]+)*): (\S.*)$/;
+const STEP = new RegExp(`^(\\d+) (${SLUG_PATTERN}): (\\S.*)$`);
+const FAILS = new RegExp(`^(${SLUG_PATTERN}): (\\S.*)$`);
 const PLACEHOLDER = /^<([a-z][a-z0-9-]*)>: (\S.*)$/;
 const FUNCTION = /^\s*(?:function\s+)?([A-Za-z_][\w:]*)\s*\(\)\s*\{?\s*$/;
 /** `<name>` in a command; `<<EOF`, `< file` and `<(…)` do not match. */
@@ -209,11 +210,4 @@ export function placeholdersOf(step: RunbookStep): string[] {
 /** Substitutes resolved values for placeholders (the runbook's tests compare this with `--dry-run`). */
 export function fillPlaceholders(code: string, values: Record<string, string>): string {
   return code.replace(PLACEHOLDER_USE, (whole, name: string) => values[name] ?? whole);
-}
-
-export class RunbookStepsError extends Error {
-  constructor(readonly errors: SourceError[]) {
-    super(`invalid runbook step markers:\n${errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
-    this.name = 'RunbookStepsError';
-  }
 }

@@ -1,6 +1,9 @@
 /** Where the site lives, and how pages link to the repository's own files. */
 export const SITE_URL = 'https://uenv-cxi-kb.example.org';
 
+/** A DNS name (letters, digits, hyphens between dots) or a bracketed IPv6 address. */
+const HOST = /^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|\[[0-9a-f:.]+\])$/;
+
 /**
  * Where the site is published (an origin): `UENV_KB_SITE_URL` from the given environment (the build's or the CLI's), else the
  * placeholder above. The sitemap, canonical links and the CLI's permalinks use it.
@@ -8,9 +11,17 @@ export const SITE_URL = 'https://uenv-cxi-kb.example.org';
 export function publicSiteUrl(env: Record<string, string | undefined>): string {
   const value = env.UENV_KB_SITE_URL;
   if (value === undefined || value === '') return SITE_URL;
-  // An origin only: the site's links are root-relative, so it is served at the root of its host.
-  if (!/^https?:\/\/[^/\s]+\/?$/.test(value)) throw new Error(`UENV_KB_SITE_URL: "${value}" is not an http(s) origin such as https://kb.example.org`);
-  return value.replace(/\/+$/, '');
+  // An origin only: the site's links are root-relative, so it is served at the root of its host. The value ends up
+  // in attributes of every page, so it must be exactly what URL parsing gives back (no quotes, spaces, user, path).
+  const origin = URL.canParse(value) ? new URL(value) : undefined;
+  const host = origin?.host.replace(/:\d{1,5}$/, '');
+  const valid =
+    origin !== undefined &&
+    (origin.protocol === 'https:' || origin.protocol === 'http:') &&
+    HOST.test(host!) &&
+    value.replace(/\/$/, '').toLowerCase() === origin.origin;
+  if (!valid) throw new Error(`UENV_KB_SITE_URL: ${JSON.stringify(value)} is not an http(s) origin such as https://kb.example.org`);
+  return origin.origin;
 }
 
 /**

@@ -1,9 +1,14 @@
 /**
- * YAML parsed with source positions, so every error can say `file:line:col: path.to.field: message`.
- * Shared by the issue loader, the recipe validator and the CLI; pure (no node:*), safe for the browser.
+ * YAML parsed with source positions, so every error can say `file:line:col: path.to.field: message`: the one
+ * YAML → schema → positioned-error pipeline (`parseYamlWith`) and the one error class (`DataError`) of the records,
+ * the recipe, the dependency map and the runbook markers. Pure (no node:*), safe for the browser.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'astro/zod';
+import { InputError } from './input-error';
+
+/** Alias expansions allowed per document: our files use a few; a "billion laughs" file needs thousands. */
+const MAX_ALIAS_COUNT = 100;
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -32,6 +37,21 @@ export function formatError(e: SourceError): string {
   return `${e.file}:${e.line}:${e.col}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
 }
 
+/** Data that failed its checks: every problem as one `file:line:col: field: message` line, in `lines`. */
+export class DataError extends Error {
+  readonly lines: string[];
+  constructor(
+    what: string,
+    // Not `errors`: Astro's error overlay would print only the first one's message.
+    readonly problems: SourceError[],
+  ) {
+    const lines = problems.map(formatError);
+    super(`invalid ${what}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    this.name = 'DataError';
+    this.lines = lines;
+  }
+}
+
 /** Parses YAML; syntax errors come back as SourceErrors instead of throwing. */
 export function parseYaml(file: string, text: string): { source?: YamlSource; errors: SourceError[] } {
   const lines = new LineCounter();
@@ -41,7 +61,39 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; er
     return { file, line: pos.line, col: pos.col, field: '', message: `invalid YAML: ${err.message.split('\n')[0]}` };
   });
   if (errors.length) return { errors };
-  return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) }, errors };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past the count: refuse the file instead of a stack trace.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new InputError(file, `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (refused: a resource-exhaustion pattern)`);
+    }
+    throw err;
+  }
+  return { source: { file, doc, lines, value }, errors };
+}
+
+/** The key/value pair of the map at `parent` whose key is `key`, if any. */
+function pairIn(parent: unknown, key: string | number): Pair<Node, Node | null> | undefined {
+  return isMap(parent) ? (parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key)) as Pair<Node, Node | null> | undefined) : undefined;
+}
+
+/** The node at exactly `path`, or undefined (unlike positionOf, never the nearest parent). */
+export function nodeAtPath(source: YamlSource, path: FieldPath): Node | undefined {
+  let node: unknown = source.doc.contents;
+  for (const step of path) {
+    if (isMap(node)) node = pairIn(node, step)?.value;
+    else if (isSeq(node) && typeof step === 'number') node = node.items[step];
+    else return undefined;
+    if (node == null) return undefined;
+  }
+  return node as Node;
+}
+
+/** The map entry that ends `path` (`['packages', 'curl']` → the `curl:` pair), if `path` names one. */
+export function pairAtPath(source: YamlSource, path: FieldPath): Pair<Node, Node | null> | undefined {
+  return path.length ? pairIn(nodeAtPath(source, path.slice(0, -1)), path[path.length - 1]!) : undefined;
 }
 
 /** The deepest node that exists along `path`; a missing key points at its parent map. */
@@ -49,7 +101,7 @@ function nodeAt(doc: Document.Parsed, path: FieldPath): { node: Node | null; key
   let node: unknown = doc.contents;
   for (const step of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      const pair = pairIn(node, step);
       if (!pair) return { node: node as Node, key: false };
       if (pair.value == null || (isScalar(pair.value) && pair.value.value === null && !pair.value.range)) {
         return { node: pair.key as Node, key: true };
@@ -78,9 +130,7 @@ export function errorAt(source: YamlSource, path: FieldPath, message: string): S
 /** Position of the key that ends `path` (for "unknown key" or "invalid name"); else of the node. */
 export function keyErrorAt(source: YamlSource, path: FieldPath, message: string): SourceError {
   const parent = nodeAt(source.doc, path.slice(0, -1)).node;
-  const last = path[path.length - 1];
-  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last)) : undefined;
-  const offset = (pair?.key as Node | undefined)?.range?.[0];
+  const offset = pairIn(parent, path[path.length - 1]!)?.key?.range?.[0];
   if (offset === undefined) return errorAt(source, path, message);
   const { line, col } = source.lines.linePos(offset);
   return { file: source.file, line, col, field: formatPath(path), message };
@@ -130,4 +180,23 @@ function friendlyMessage(message: string): string {
 /** Turns a Zod failure into positioned errors, one per problem. */
 export function zodErrors(source: YamlSource, error: z.ZodError): SourceError[] {
   return error.issues.flatMap((issue) => issueErrors(source, issue as ZodIssue, []));
+}
+
+/**
+ * The pipeline every YAML file of ours goes through: parse with positions, check against `schema`, and return the
+ * value or every problem as a positioned error (like Starlight's parseWithFriendlyErrors). An empty file is `{}`
+ * unless `emptyAs` says otherwise.
+ */
+export function parseYamlWith<S extends z.ZodType>(schema: S, file: string, text: string, emptyAs: unknown = {}): Checked<S> {
+  const { source, errors } = parseYaml(file, text);
+  return source ? checkSource(schema, source, emptyAs) : { ok: false, errors };
+}
+
+export type Checked<S extends z.ZodType> = { ok: true; data: z.output<S>; source: YamlSource; errors: [] } | { ok: false; source?: YamlSource; errors: SourceError[] };
+
+/** The second half of parseYamlWith, for a file parsed once and checked by several rules (the recipe). */
+export function checkSource<S extends z.ZodType>(schema: S, source: YamlSource, emptyAs: unknown = {}): Checked<S> {
+  const result = schema.safeParse(source.value ?? emptyAs);
+  if (!result.success) return { ok: false, source, errors: zodErrors(source, result.error) };
+  return { ok: true, data: result.data, source, errors: [] };
 }

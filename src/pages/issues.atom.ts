@@ -1,7 +1,7 @@
 /** /issues.atom: an Atom feed of new and changed issues. */
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
-import { atomFeed } from '../lib/records-feed';
+import { atomFeed } from '../lib/records/records-feed';
 
 export const FEED_PATH = '/issues.atom';
 

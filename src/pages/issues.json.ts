@@ -1,7 +1,7 @@
 /** /issues.json: every record with its permalink, for tools (schema at /issues.schema.json). */
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
-import { issuesDocument } from '../lib/records-feed';
+import { issuesDocument } from '../lib/records/records-feed';
 
 export const GET: APIRoute = async ({ site }) => {
   const issues = (await getCollection('issues')).map((e) => e.data);

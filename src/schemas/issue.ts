@@ -1,19 +1,14 @@
 import { z } from 'astro/zod';
-import { linkSchema, pinnedUrl } from './link';
+import { linkSchema } from './link';
+import { httpsUrl, httpUrl, isoDate, markdown, repoPath, slug, SLUG_PATTERN } from './common';
 import { ISSUE_STATUSES } from './issue-status';
 import { ISSUE_AREA_IDS } from './issue-area';
 
 export { ISSUE_STATUSES, type IssueStatus } from './issue-status';
 export { ISSUE_AREAS, type IssueArea } from './issue-area';
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real calendar date');
-
 /** Where an exact text is printed: upstream code pinned to a tag or commit (with #L lines), or a public log. */
-const sourceUrl = pinnedUrl(/^https$/, 'must be an absolute https URL');
+const sourceUrl = httpsUrl;
 
 /** A line matcher: exactly one of `text` (literal) or `regex` (RE2). */
 const matcherShape = {
@@ -66,7 +61,7 @@ export const contextSchema = z
  * A Spack spec naming affected versions: `name@range`, where range is a version (`2.0.0`), an inclusive
  * range with open ends allowed (`1.20:2.1`, `:1.22`, `2.19:`) or a branch (`main`, `master`, `develop`).
  */
-const specPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*@(?:[\w.+-]+|[\w.+-]*:[\w.+-]*)$/;
+const specPattern = new RegExp(`^${SLUG_PATTERN}@(?:[\\w.+-]+|[\\w.+-]*:[\\w.+-]*)$`);
 
 export const affectedVersionSchema = z.strictObject({
   /** e.g. `libfabric@1.20.0:2.1.0`, `nccl@2.19:`, `libfabric@main`. */
@@ -77,35 +72,39 @@ export const affectedVersionSchema = z.strictObject({
   note: z.string().min(1).optional(),
 });
 
-const repoPath = z.string().regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative repository path');
-
 export const workaroundSchema = z.strictObject({
   /** One paragraph: what to do. Markdown. */
-  summary: z.string().min(1),
-  steps: z.array(z.string().min(1)).min(1),
+  summary: markdown,
+  /** Markdown; a step that is exactly one `command` renders as a copyable block. */
+  steps: z.array(markdown).min(1),
   /**
    * The files of this repository that implement it: recipe files, or runbook data such as runbooks/data/nccl.env,
    * each a path (relative to the repo root) the site publishes under /source/. Recipe and cluster files are shown
    * on the issue page as excerpts: the whole file, or `{ file, path }` for one YAML path of it (e.g. `packages.curl`).
+   * Either form comes out as `{ file, path? }`.
    */
-  files: z.array(z.union([repoPath, z.strictObject({ file: repoPath, path: z.string().min(1) })])).default([]),
+  files: z
+    .array(z.union([repoPath.transform((file): { file: string; path?: string } => ({ file })), z.strictObject({ file: repoPath, path: z.string().min(1).optional() })]))
+    .default([]),
 });
 
 export const issueSchema = z
   .strictObject({
     /** Stable slug; the issue's permalink is /issues/<id>/. Never rename. */
-    id: slug,
+    id: slug(),
     /** Written to be found: the error text users see, where there is one. */
     title: z.string().min(5),
     /** The part of the stack it concerns; groups the index, the sidebar and the corpus accuracy. */
     area: z.enum(ISSUE_AREA_IDS),
     /** Package ids (files in content/packages/). */
-    packages: z.array(slug).min(1),
+    packages: z.array(slug()).min(1),
     status: z.enum(ISSUE_STATUSES),
-    symptoms: z.array(z.string().min(1)).min(1),
+    /** Markdown, what the user sees. */
+    symptoms: z.array(markdown).min(1),
     signatures: z.array(signatureSchema).min(1),
     context: z.array(contextSchema).optional(),
-    cause: z.string().min(1),
+    /** Markdown; every claim cited inline. */
+    cause: markdown,
     workaround: workaroundSchema.optional(),
     affected: z.strictObject({
       /** Machine-readable ranges (Spack syntax), evaluated by `uenv-kb affected`; empty when not version-specific. */
@@ -117,7 +116,7 @@ export const issueSchema = z
       .array(
         z.strictObject({
           release: z.string().min(1),
-          url: pinnedUrl(/^https?$/, 'must be an absolute http(s) URL'),
+          url: httpUrl,
           /** When the fix was merged or released; `last_verified` may not be earlier. */
           date: isoDate.optional(),
         }),

@@ -1,17 +1,18 @@
 import { z } from 'astro/zod';
 import { linkSchema } from './link';
+import { markdown, slug } from './common';
 
 /** Metadata of one stack package; versions and variants come from the recipe, never from here. */
 export const packageSchema = z.strictObject({
   /** Spack package name; also the page slug /packages/<id>/. */
-  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a Spack package name'),
+  id: slug('must be a Spack package name'),
   title: z.string().min(1),
   /** The Spack package name when it differs from `id` (the libcurl page is Spack's `curl`). */
-  spack: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).optional(),
+  spack: slug('must be a Spack package name').optional(),
   /** One sentence: what the package is. */
-  summary: z.string().min(1),
+  summary: markdown,
   /** Why the stack builds it. Markdown. */
-  why: z.string().min(1),
+  why: markdown,
   /**
    * network: the internal-CXI layer; support: pulled in by it; optional: may be dropped for faster builds;
    * platform: what the stack is built with or runs under (uenv, Slurm, Spack, stackinator), not in the image.

@@ -5,6 +5,7 @@
  * `src/lib/recipe-check.ts`.
  */
 import { z } from 'astro/zod';
+import { slug } from './common';
 
 /** `gcc@13`, `gcc@12.3`, `gcc@13.2.0` (one digit per minor part, as stackinator's pattern). */
 export const GCC_SPEC = /^gcc@\d{1,2}(\.\d(\.\d)?)?$/;
@@ -43,7 +44,11 @@ export const recipeConfigSchema = z.strictObject({
 });
 
 export const recipeCompilersSchema = z.strictObject({
-  /** Built with the cluster's system gcc; builds the gcc below; not shipped. */
+  /**
+   * Built with the cluster's system gcc; builds the gcc below. Stackinator v5 installs it into the
+   * store like every compiler environment (Makefile.compilers L31-33) and only leaves it out of the
+   * compiler configuration it generates (builder.py L493-494); pinned links in content/recipe/compilers.yaml.
+   */
   bootstrap: z.strictObject({ spec: gccSpec }, { error: 'is required: { spec: gcc@X }' }),
   gcc: z.strictObject({ specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') }, { error: 'is required: { specs: [gcc@X] }' }),
   llvm: z
@@ -203,7 +208,7 @@ export type SpecSource = PackageSpec['source'];
 
 /** content/deps.yaml: Spack package → its direct dependencies, for the stack graph. */
 export const dependencyMapSchema = z.record(
-  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a Spack package name'),
-  z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a Spack package name'), { error: 'must be a list of Spack package names' }),
+  slug('must be a Spack package name'),
+  z.array(slug('must be a Spack package name'), { error: 'must be a list of Spack package names' }),
   { error: 'must be a map of package to its dependencies' },
 );

@@ -1,6 +1,6 @@
 /** Every issue page links to its own record, and the contributing page shows the template. */
 import { test, expect } from '@playwright/test';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { fileFor, read } from './dist';
 
 const ids = loadKnowledgeBase().issues.map((i) => i.record.id);

@@ -1,7 +1,7 @@
 /** The knowledge base for tools: /issues.json against its published JSON Schema, and a well-formed Atom feed. */
 import { test, expect } from '@playwright/test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { fileFor } from './dist';
 
 const ids = loadKnowledgeBase().issues.map((i) => i.record.id).sort();

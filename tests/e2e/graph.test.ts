@@ -1,6 +1,6 @@
 /** The stack graph page in Chromium: static SVG, one linked node per package page, open-issue badges. */
 import { expect, test } from '@playwright/test';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { openIssueCounts } from '../../src/lib/graph';
 
 const kb = loadKnowledgeBase();

@@ -1,6 +1,6 @@
 /** The home page answers: the stack at a glance with counts from the records, what changed recently, feeds. */
 import { test, expect } from '@playwright/test';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 
 const kb = loadKnowledgeBase();
 const issues = kb.issues.map((i) => i.record);

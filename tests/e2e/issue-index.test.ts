@@ -1,8 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { issueIdsFor, issues, packages } from './records';
 import { ISSUE_STATUSES } from '../../src/schemas/issue';
-import { FIRST_PAGE_ROWS } from '../../src/lib/issue-rows';
-import { sortIssues } from '../../src/lib/issues';
+import { FIRST_PAGE_ROWS } from '../../src/lib/records/issue-rows';
+import { sortIssues } from '../../src/lib/records/issues';
 
 async function visibleIds(page: Page): Promise<string[]> {
   return (await page.locator('[data-issue-row]:visible').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id!))).sort();

@@ -1,7 +1,7 @@
 /** Issue pages show the recipe lines that implement each workaround, read from the recipe at build time. */
 import { test, expect } from '@playwright/test';
-import { isRecipeFile, stepCommand, workaroundFile } from '../../src/lib/issues';
-import { loadRecipe } from '../../src/lib/recipe-fs';
+import { isRecipeFile, stepCommand } from '../../src/lib/records/issues';
+import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
 import { fileFor, read } from './dist';
 import { issues } from './records';
 
@@ -10,7 +10,7 @@ const recipe = loadRecipe();
 for (const issue of issues.filter((i) => (i.workaround?.files.length ?? 0) > 0)) {
   test(`${issue.id}: the workaround shows or links every file that implements it`, () => {
     const html = read(fileFor(`/issues/${issue.id}/`)!);
-    for (const { file, path } of issue.workaround!.files.map(workaroundFile)) {
+    for (const { file, path } of issue.workaround!.files) {
       if (!isRecipeFile(file)) {
         expect(html).toContain(`href="/source/${file}"`);
         continue;

@@ -1,5 +1,5 @@
 /** The records as the tests see them: the same loader the site build uses. */
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import type { Issue } from '../../src/schemas/issue';
 import type { Package } from '../../src/schemas/package';
 

@@ -6,8 +6,8 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadRecipe } from '../../src/lib/recipe-fs';
-import { versionLabel } from '../../src/lib/recipe';
+import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
+import { versionLabel } from '../../src/lib/recipe/labels';
 
 const DIST = 'dist/packages';
 const recipe = loadRecipe();

@@ -11,7 +11,7 @@ setup() {
   B=$S/build
   SCRIPT=$UK_TEST_ROOT/runbooks/build-stack.sh
   mkdir -p "$S/mnt"
-  export UK_FAKE_RECORD=$S/record
+  export UK_FAKE_RECORD=$S/record SCRATCH=$S/scratch
   # The recipe validator (Node) runs only in the tests that ask for it.
   export UK_BUILD_NPX=uk-test-no-npx
   unset http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY UK_FAKE_BUILD_GATE UK_FAKE_CONFIG_FAIL
@@ -51,7 +51,7 @@ build_test_remotes() {
 # build_test_run <args...>: the runbook with the test's build path, mount point and stand-ins,
 # run under the command prefix in the array AS when a test sets it (e.g. AS=(env -u HOME)).
 build_test_run() {
-  run "${AS[@]}" "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes "$@"
+  run "${AS[@]}" "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes "$@"
 }
 
 # build_test_placeholders <code>: a command block of the step markers with this run's values.
@@ -60,7 +60,9 @@ build_test_placeholders() {
     -e "s|<recipe>|$UK_TEST_ROOT/content/recipe|g; s|<cluster>|$UK_TEST_ROOT/content/cluster/internal-cxi|g" \
     -e "s|<system>|$B/sources/alps-cluster-config/internal-cxi|g; s|<stackinator>|$B/sources/stackinator|g" \
     -e "s|<stackinator-url>|$UK_STACKINATOR_URL|g; s|<cluster-config-url>|$UK_CLUSTER_CONFIG_URL|g" \
-    -e "s|<stackinator-ref>|origin/releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" <<<"$1"
+    -e "s|<stackinator-ref>|releases/v5|g; s|<cluster-config-ref>|releases/v5|g; s|<jobs>|2|g; s|\\\$HOME|$HOME|g" \
+    -e "s|<image-dir>|$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)|g" \
+    -e "s|<sha256>|$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)|g" <<<"$1"
 }
 
 @test "a full run calls stack-config with the exact arguments and builds a real image" {
@@ -99,7 +101,7 @@ EOF
   USER=$user run "$SCRIPT" --recipe "$S/recipe" --stackinator releases/v5 --jobs 3 --dry-run
   uk_test_assert_status 0
   [ ! -e "/dev/shm/$user" ]
-  uk_test_assert_output_has "-b /dev/shm/$user/stack-build -m $S/mnt --develop" "make store.squashfs -j3"
+  uk_test_assert_output_has "-b /dev/shm/$user/stack-build -m $S/mnt --develop" "make store.squashfs -k -j3"
 }
 
 @test "preflight names every missing tool and stops before the sources" {
@@ -163,8 +165,9 @@ EOF
   local size sum
   size=$(stat -c %s "$B/store.squashfs")
   sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
+  local out=$S/scratch/uenv-kb/images/${sum:0:12}
   uk_test_assert_output_has "image:  $B/store.squashfs" "size:   $size bytes" "sha256: $sum" \
-    "squashfs-mount $B/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $B/store.squashfs --store $S/mnt"
+    "squashfs-mount --sqfs=$out/store.squashfs:$S/mnt -- bash" "runbooks/verify-stack.sh all --image $out/store.squashfs --store $S/mnt"
   grep -q "sha256: $sum" "$B/logs/6-report.log"
   # Built for the default mount point, the verify command needs no --store (the report alone, as
   # the step function: /user-environment cannot be made here).
@@ -173,7 +176,7 @@ EOF
     UK_BUILD_DIR=$2 UK_BUILD_REPO=$1 UK_BUILD_MOUNT=/user-environment UK_BUILD_DRY_RUN=0
     uk_build_step_report' _ "$UK_TEST_ROOT" "$B"
   uk_test_assert_status 0
-  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:/user-environment -- bash"
+  uk_test_assert_output_has "squashfs-mount --sqfs=$B/store.squashfs:/user-environment -- bash"
   uk_test_assert_output_has "verify-stack.sh all --image $B/store.squashfs"
   uk_test_assert_output_lacks "--store"
 }
@@ -188,8 +191,8 @@ EOF
   while read -r n slug; do
     [ "$slug" != validate ] || continue # skipped here without Node; covered by its own test
     code=$(awk -v s="^# @step $n $slug:" '
-      $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache/); next }
-      on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print } on && !/^#/ { exit }' \
+      $0 ~ s { on = 1; next } on && /^# @step/ { exit } on && /^# @command/ { blk = ($0 !~ /cache|failure/); next }
+      on && /^# @/ { blk = 0; next } on && blk && /^#   / { sub(/^#   /, ""); print; next } on && !/^#/ { exit }' \
       "$UK_TEST_ROOT/runbooks/lib/build-steps.sh")
     [ -n "$code" ]
     while IFS= read -r line; do
@@ -223,7 +226,7 @@ EOF
 
 @test "a run killed with kill -9 in the middle of the build resumes at the build, not earlier" {
   export UK_FAKE_BUILD_GATE=$S/gate
-  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
   BG_PID=$!
   local i
   for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
@@ -265,11 +268,11 @@ EOF
   [ "$before" = "$after" ]
   [ ! -e "$B" ]
   uk_test_assert_output_has "dry run: nothing is created" "a real run creates $B and marks it as its own" \
-    "+ git clone --no-checkout $UK_STACKINATOR_URL $B/sources/stackinator.partial" \
+    "+ git clone --no-checkout -- $UK_STACKINATOR_URL $B/sources/stackinator.partial" \
     "+ mv -- $B/sources/stackinator.partial $B/sources/stackinator" \
     "+ cp -a -- $UK_TEST_ROOT/content/cluster/internal-cxi $B/sources/alps-cluster-config/internal-cxi" \
     "+ python3 $B/sources/stackinator/bin/stack-config -r $UK_TEST_ROOT/content/recipe -s $B/sources/alps-cluster-config/internal-cxi -b $B -m $S/mnt --develop" \
-    "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" \
+    "+ cd $B" "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -k -j2" \
     "+ sha256sum -- $B/store.squashfs" "size, sha256: measured by a real run"
   # Nothing is measured in a dry run, so it reports no numbers, only what a real run checks.
   uk_test_assert_output_has "preflight (dry run, nothing measured): a real run needs 0 GiB free (--min-free) in the filesystem of $S"
@@ -288,7 +291,7 @@ EOF
   after=$(uk_test_tree_state "$S")
   [ "$before" = "$after" ]
   uk_test_assert_output_has "ERROR: missing tools stackinator needs: bwrap" "[2/6] sources" "[6/6] report" \
-    "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -j2" "+ sha256sum -- $B/store.squashfs"
+    "+ env --ignore-environment PATH=/usr/bin:/bin:$B/spack/bin HOME=$HOME make store.squashfs -k -j2" "+ sha256sum -- $B/store.squashfs"
   [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: missing tools stackinator needs: bwrap (on Debian: apt-get install git make python3 bubblewrap)" ]
 }
 
@@ -416,7 +419,7 @@ refused() { # <status> <message> <args...>
 
 @test "a second run on the same build directory waits for nobody: it refuses while the first holds the lock" {
   export UK_FAKE_BUILD_GATE=$S/gate
-  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --yes >"$S/run1.out" 2>&1 &
+  setsid "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes >"$S/run1.out" 2>&1 &
   BG_PID=$!
   local i
   for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
@@ -455,7 +458,8 @@ refused() { # <status> <message> <args...>
   build_test_run --mount "$S/mnt2" --from configure
   uk_test_assert_status 0
   grep -qx -- "$S/mnt2" "$UK_FAKE_RECORD/stack-config.argv"
-  uk_test_assert_output_has "squashfs-mount $B/store.squashfs:$S/mnt2 -- bash" "--image $B/store.squashfs --store $S/mnt2"
+  local out2=$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)
+  uk_test_assert_output_has "squashfs-mount --sqfs=$out2/store.squashfs:$S/mnt2 -- bash" "--image $out2/store.squashfs --store $S/mnt2"
   # The image really is the one for the new mount point: its programs run from there.
   unsquashfs -q -f -d "$S/mnt2" "$B/store.squashfs" >/dev/null
   [ "$("$S/mnt2/bin/stack-hello")" = "hello from the stack" ]
@@ -518,7 +522,7 @@ refused() { # <status> <message> <args...>
 
   local sha
   sha=$(git -C "$S/remotes/stackinator.git" rev-parse releases/v5)
-  run "$SCRIPT" --build "$S/b2" --mount "$S/mnt" --stackinator "$sha" --min-free 0 --yes --only sources
+  run "$SCRIPT" --build "$S/b2" --mount "$S/mnt" --stackinator "$sha" --cluster-config releases/v5 --min-free 0 --yes --only sources
   uk_test_assert_status 0
   [ "$(git -C "$S/b2/sources/stackinator" rev-parse HEAD)" = "$sha" ]
 }
@@ -584,10 +588,237 @@ refused() { # <status> <message> <args...>
 }
 
 @test "on a terminal it asks first: 'n' changes nothing, 'y' builds" {
-  printf 'n\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0" /dev/null >"$S/no.out" || true
+  printf 'n\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --cluster-config releases/v5 --min-free 0" /dev/null >"$S/no.out" || true
   grep -q "Build in $B from step 'preflight' with" "$S/no.out"
   grep -q "cancelled; nothing was changed" "$S/no.out"
   [ ! -e "$B" ]
-  printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
+  printf 'y\n' | script -qec "$SCRIPT --build $B --mount $S/mnt --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --only preflight" /dev/null >"$S/yes.out"
   [ -f "$B/.uenv-kb/done/1-preflight" ]
+}
+
+@test "a --stackinator ref that starts with '-' is refused before git sees it (no option injection)" {
+  refused 2 "--stackinator --upload-pack=touch $S/PWNED;: a git ref or path cannot start with '-'" --stackinator "--upload-pack=touch $S/PWNED;"
+  [ ! -e "$S/PWNED" ]
+  refused 2 "--cluster-config --upload-pack=touch $S/PWNED;: a git ref cannot start with '-'" --cluster-config "--upload-pack=touch $S/PWNED;"
+  [ ! -e "$S/PWNED" ]
+  # Every user-set URL and ref reaches git after `--`.
+  run grep -nE 'git (clone|-C "\$work" fetch)' "$UK_TEST_ROOT/runbooks/lib/build-sources.sh"
+  [ "${#lines[@]}" -eq 2 ] # one clone and one fetch, for stackinator and alps-cluster-config alike
+  for l in "${lines[@]}"; do [[ "$l" == *' -- '* ]] || { echo "no -- in: $l"; return 1; }; done
+}
+
+@test "the recipe's store is read as YAML: quoted values are whole, and a path that is not normalised is refused" {
+  cp -r "$UK_TEST_ROOT/content/recipe" "$S/recipe"
+  mkdir -p "$S/my mnt"
+  sed -i -E "s|^store:.*|store: \"$S/my mnt\"|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "$S/recipe/config.yaml: store: '$S/my mnt' must not contain whitespace or control characters"
+  sed -i -E "s|^store:.*|store: /user-environment/../../etc|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "store: '/user-environment/../../etc' must be a normalised path (it reads as /etc)"
+  uk_test_assert_output_lacks "-m /etc"
+  # A quoted, well-formed store is the mount point, quotes and all comments aside.
+  sed -i -E "s|^store:.*|store: '$S/mnt' # where it mounts|" "$S/recipe/config.yaml"
+  build_test_run_nomount --recipe "$S/recipe" --dry-run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "-m $S/mnt --develop"
+}
+
+# build_test_run_nomount <args...>: the runbook without --mount, so the recipe's store is used.
+build_test_run_nomount() {
+  run "$SCRIPT" --build "$B" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes "$@"
+}
+
+@test "build and mount paths with a space or a newline are refused before anything is created" {
+  local nl=$'\n' p
+  mkdir -p "$S/with space" "$S/mnt${nl}x"
+  for p in "$S/with space/b" "$S/nl${nl}b"; do
+    refused 2 "--build $(printf '%q' "$p"): a path with whitespace or control characters breaks the build's Makefiles" --build "$p"
+  done
+  for p in "$S/with space" "$S/mnt${nl}x"; do
+    refused 2 "--mount $(printf '%q' "$p"): a path with whitespace" --mount "$p"
+  done
+}
+
+@test "a first run that finds the build directory being set up by another run says another run holds it" {
+  # The other run has created the directory and its bookkeeping but not yet its marker, and holds
+  # the directory's lock (as uk_build_claim does before it writes the marker).
+  mkdir -p "$B/.uenv-kb/done" "$B/logs"
+  flock -n "$B" sleep 60 &
+  BG_PID=$!
+  local i
+  for i in $(seq 50); do flock -n "$B" true || break; sleep 0.1; done
+  build_test_run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "another build-stack.sh run holds $B (it is setting it up)"
+  uk_test_assert_output_lacks "empty it yourself"
+  kill "$BG_PID"; wait "$BG_PID" 2>/dev/null || true; BG_PID=
+  [ ! -e "$B/.uenv-kb/owner" ]
+}
+
+@test "two first runs racing on one build directory: the loser never hears 'empty it yourself'" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  local i out
+  for i in 1 2 3 4; do
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes --only preflight >"$S/a.$i" 2>&1 &
+    setsid "$SCRIPT" --build "$B.$i" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --yes --only preflight >"$S/b.$i" 2>&1 &
+  done
+  wait
+  for out in "$S"/a.* "$S"/b.*; do ! grep -q "empty it yourself" "$out" || { cat "$out"; return 1; }; done
+}
+
+@test "a build directory whose logs/ was removed gets it back; a log that cannot be written is named" {
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  rm -rf "$B/logs"
+  build_test_run --only preflight
+  uk_test_assert_status 0
+  [ -s "$B/logs/1-preflight.log" ]
+  # A full filesystem, as /dev/full plays it: the runbook's message, not bash's.
+  rm "$B/logs/1-preflight.log"
+  ln -s /dev/full "$B/logs/1-preflight.log"
+  build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "ERROR: cannot write $B/logs/1-preflight.log: its filesystem is full or not writable"
+  uk_test_assert_output_lacks "printf: write error" "No such file or directory"
+}
+
+@test "Ctrl-C during the build is reported as an interruption with the log's end, and the re-run resumes there" {
+  export UK_FAKE_BUILD_GATE=$S/gate
+  # A background job starts with SIGINT ignored, which bash cannot undo: python restores the default
+  # before it execs the runbook, as a terminal's foreground job has it.
+  setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2 --yes >"$S/run1.out" 2>&1 &
+  BG_PID=$!
+  local i
+  for i in $(seq 300); do [ -e "$UK_FAKE_RECORD/build.started" ] && break; sleep 0.1; done
+  [ -e "$UK_FAKE_RECORD/build.started" ] || { cat "$S/run1.out"; return 1; }
+  # What the terminal sends on Ctrl-C: SIGINT to the whole foreground process group.
+  kill -INT -- "-$BG_PID"
+  for i in $(seq 100); do kill -0 -- "-$BG_PID" 2>/dev/null || break; sleep 0.1; done
+  BG_PID=
+  grep -q "step 5/6 build interrupted; its log is kept in $B/logs/5-build.log. Run the same command again to resume at this step: $SCRIPT --build $B" "$S/run1.out" ||
+    { cat "$S/run1.out"; return 1; }
+  ! grep -q "exit 141" "$S/run1.out"
+  grep -q -- "--- the last lines of $B/logs/5-build.log ---" "$S/run1.out"
+  [ ! -e "$B/.uenv-kb/done/5-build" ]
+  touch "$S/gate"
+  build_test_run
+  uk_test_assert_status 0
+  uk_test_assert_output_has "an earlier run stopped during step 'build'" "[5/6] build: Build the image"
+}
+
+@test "a failed build is retried once with -j8, as CSCS's CI does; a second failure names Spack's logs and the resume command" {
+  touch "$UK_FAKE_RECORD/fail-once" 2>/dev/null || { mkdir -p "$UK_FAKE_RECORD" && touch "$UK_FAKE_RECORD/fail-once"; }
+  build_test_run --jobs 16
+  uk_test_assert_status 0
+  uk_test_assert_output_has "the build failed with -j16; once more with -j8" "make store.squashfs -k -j16" "make store.squashfs -k -j8"
+  [ "$(wc -l <"$UK_FAKE_RECORD/make.calls")" -eq 2 ]
+  touch "$UK_FAKE_RECORD/fail-always"
+  build_test_run --jobs 16 --from build
+  uk_test_assert_status 1
+  uk_test_assert_output_has "Spack's build logs are under $B/tmp" "step 5/6 build failed (exit 2)" \
+    "run the same command again: it resumes at this step: $SCRIPT --build $B"
+}
+
+@test "the default is min(64, nproc) jobs" {
+  mkdir -p "$S/bin"
+  printf '#!/bin/sh\necho 288\n' >"$S/bin/nproc" && chmod +x "$S/bin/nproc"
+  PATH="$S/bin:$PATH" run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --dry-run
+  uk_test_assert_output_has "make store.squashfs -k -j64"
+  printf '#!/bin/sh\necho 3\n' >"$S/bin/nproc"
+  PATH="$S/bin:$PATH" run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --dry-run
+  uk_test_assert_output_has "make store.squashfs -k -j3"
+}
+
+@test "preflight: refuses a uenv session, a build cache under \$HOME, a bwrap that cannot sandbox, an unreachable source" {
+  UENV_MOUNT_LIST=/s/x.squashfs:/user-environment refused 1 "a uenv session is running (UENV_MOUNT_LIST=/s/x.squashfs:/user-environment)"
+  mkdir -p "$S/home"
+  printf 'root: %s/home/cache\nkey: null\n' "$S" >"$S/cache.yaml"
+  HOME=$S/home refused 1 "--cache $S/cache.yaml: its root $S/home/cache is under \$HOME" --cache "$S/cache.yaml"
+  mkdir -p "$S/fakebin"
+  printf '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n' >"$S/fakebin/bwrap" && chmod +x "$S/fakebin/bwrap"
+  PATH="$S/fakebin:$PATH" build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "bwrap cannot create a sandbox on this host"
+  UK_STACKINATOR_URL="file://$S/no-such-repo.git" build_test_run --only preflight
+  uk_test_assert_status 1
+  uk_test_assert_output_has "git cannot reach file://$S/no-such-repo.git"
+}
+
+@test "the dry run checks the Python modules stackinator imports, and fails at its end without them" {
+  mkdir -p "$S/py"
+  printf 'raise ImportError("no jinja2 here")\n' >"$S/py/jinja2.py"
+  PYTHONPATH="$S/py" build_test_run --dry-run
+  uk_test_assert_status 1
+  uk_test_assert_output_has "[6/6] report"
+  [ "${lines[-1]}" = "ERROR: dry run: a real run would stop at step 1: python3 lacks jinja2, jsonschema or pyyaml, which stackinator imports (pip install --user jinja2 jsonschema pyyaml)" ]
+}
+
+@test "the image and its meta/ are copied out of the build directory, in uenv's layout, one directory per image" {
+  build_test_run
+  uk_test_assert_status 0
+  local sum out
+  sum=$(sha256sum "$B/store.squashfs" | cut -c1-12)
+  out=$S/scratch/uenv-kb/images/$sum
+  cmp "$B/store.squashfs" "$out/store.squashfs"
+  [ "$(jq -r .mount "$out/meta/env.json")" = "$S/mnt" ]
+  diff -r "$UK_TEST_ROOT/content/recipe/extra" "$out/meta/extra"
+  [ ! -e "$out/.store.squashfs.partial" ]
+  uk_test_assert_output_has "output: $out/store.squashfs and $out/meta" "uenv run $out/store.squashfs -- bash" \
+    "verify-stack.sh all --image $out/store.squashfs --store $S/mnt"
+  # The report again: the copy is kept; a different file at that name is not overwritten.
+  build_test_run --only report
+  uk_test_assert_status 0
+  uk_test_assert_output_has "output: already copied"
+  echo other >"$out/store.squashfs"
+  build_test_run --only report
+  uk_test_assert_status 1
+  uk_test_assert_output_has "$out/store.squashfs exists and differs from $B/store.squashfs; it is not overwritten"
+  [ "$(cat "$out/store.squashfs")" = other ]
+  # --output names another directory.
+  build_test_run --only report --output "$S/elsewhere"
+  uk_test_assert_status 0
+  cmp "$B/store.squashfs" "$S/elsewhere/$sum/store.squashfs"
+}
+
+@test "the sbatch template runs the runbook with a time limit, building in /dev/shm and copying the image to \$SCRATCH" {
+  local t=$UK_TEST_ROOT/runbooks/templates/build-stack.sbatch
+  grep -qE '^#SBATCH --time=[0-9]' "$t"
+  grep -qE '^#SBATCH --nodes=1$' "$t"
+  bash -n "$t"
+  # Run as sbatch would (from the checkout), with the test's stand-ins.
+  SLURM_SUBMIT_DIR=$UK_TEST_ROOT BUILD_DIR=$B run bash "$t" --mount "$S/mnt" --stackinator releases/v5 --cluster-config releases/v5 --min-free 0 --jobs 2
+  uk_test_assert_status 0
+  [ -f "$S/scratch/uenv-kb/images/$(sha256sum "$B/store.squashfs" | cut -c1-12)/store.squashfs" ]
+}
+
+@test "reproducible: alps-cluster-config is pinned like stackinator, and the report records what was built" {
+  # Without --cluster-config, the pinned commit is what a real run checks out.
+  run "$SCRIPT" --build "$B" --mount "$S/mnt" --stackinator releases/v5 --min-free 0 --jobs 2 --yes --dry-run
+  uk_test_assert_output_has "+ git -C $B/sources/alps-cluster-config.partial checkout --detach 91887e18157fc584adfa314f90e09543c072e19d"
+  build_test_run
+  uk_test_assert_status 0
+  local r=$B/uenv-kb-report.json sum
+  sum=$(sha256sum "$B/store.squashfs" | cut -d' ' -f1)
+  [ "$(jq -r .image.sha256 "$r")" = "$sum" ]
+  [ "$(jq -r .stackinator.commit "$r")" = "$(git -C "$S/remotes/stackinator.git" rev-parse releases/v5)" ]
+  [ "$(jq -r .alps_cluster_config.commit "$r")" = "$(git -C "$S/remotes/acc.git" rev-parse releases/v5)" ]
+  [ "$(jq -c '[.packages[] | select(.commit) | [.name, .version, .commit[0:4]]]' "$r")" = '[["aws-ofi-nccl","master","2222"],["libfabric","main","1111"]]' ]
+  uk_test_assert_output_has "built:  libfabric@main at 1111111111111111111111111111111111111111 (network)"
+  cmp "$r" "$S/scratch/uenv-kb/images/${sum:0:12}/uenv-kb-report.json"
+  # verify-stack.sh diff: the same report is the same image; another package commit is a difference.
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r" "$r"
+  uk_test_assert_status 0
+  uk_test_assert_output_has "diff: SAME"
+  jq '.packages |= map(if .name == "libfabric" then .commit = "3333333333333333333333333333333333333333" else . end) | .image.sha256 = "00"' "$r" >"$S/new.json"
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r" "$S/new.json"
+  uk_test_assert_status 1
+  uk_test_assert_output_has "diff: DIFFERENT: 2 difference(s)" "image sha256: $sum -> 00" \
+    "network: libfabric main (1111111111111111111111111111111111111111) -> main (3333333333333333333333333333333333333333)"
+  run "$UK_TEST_ROOT/runbooks/verify-stack.sh" diff "$r"
+  uk_test_assert_status 2
+  uk_test_assert_output_has "diff needs two build reports"
 }

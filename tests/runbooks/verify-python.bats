@@ -10,8 +10,8 @@ setup() {
   cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-@test "every runbooks/lib/*.py parses as Python 3.6 and uses no known 3.7+ construct" {
-  run python3 "$COMPAT" "$UK_TEST_ROOT"/runbooks/lib/*.py
+@test "every runbooks/lib/py/*.py parses as Python 3.6 and uses no known 3.7+ construct" {
+  run python3 "$COMPAT" "$UK_TEST_ROOT"/runbooks/lib/py/*.py
   uk_test_assert_status 0
   [ -z "$output" ]
 }

@@ -5,7 +5,7 @@
 setup_file() {
   # shellcheck source=tests/runbooks/fixtures/verify/stores.bash
   source "$BATS_TEST_DIRNAME/fixtures/verify/stores.bash"
-  vs_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
+  uk_test_fixture_clean_store "$BATS_FILE_TMPDIR/clean"
 }
 
 setup() {
@@ -36,12 +36,12 @@ setup() {
   echo '{"check":"audit","status":"pass"}' > report.json
   echo notes > notes.txt
   # shellcheck disable=SC2016  # expanded by the inner bash
-  run bash -c 'VS_NOOP=1 source "$1"; vs_publish_report report.json notes.txt' _ "$VERIFY"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_publish_report report.json notes.txt' _ "$VERIFY"
   uk_test_assert_status 2
   uk_test_assert_output_has "--json notes.txt: cannot create it"
   [ "$(cat notes.txt)" = notes ]
   # shellcheck disable=SC2016
-  run bash -c 'VS_NOOP=1 source "$1"; vs_publish_report report.json new.json' _ "$VERIFY"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_publish_report report.json new.json' _ "$VERIFY"
   uk_test_assert_status 0
   cmp report.json new.json
 }
@@ -79,12 +79,41 @@ setup() {
 
 @test "--store / stays /, and trailing slashes are dropped from other paths" {
   # shellcheck disable=SC2016  # expanded by the inner bash
-  run bash -c 'VS_NOOP=1 source "$1"; vs_parse_args audit --store /; echo "store=$VS_STORE"
-    vs_parse_args audit --store "$2//"; echo "store=$VS_STORE"' _ "$VERIFY" "$STORE"
+  run bash -c 'UK_NOOP=1 source "$1"; uk_verify_parse_args audit --store /; echo "store=$UK_VERIFY_STORE"
+    uk_verify_parse_args audit --store "$2//"; echo "store=$UK_VERIFY_STORE"' _ "$VERIFY" "$STORE"
   uk_test_assert_status 0
   [ "$output" = "store=/
 store=$STORE" ]
   run "$VERIFY" fabric --store / --fi-info /nonexistent
   uk_test_assert_status 2
   uk_test_assert_output_lacks "--store : not a directory"
+}
+
+@test "--from-log, --allow and --nccl-env refuse a device or a FIFO at once (exit 2), instead of reading forever" {
+  mkfifo fifo
+  for opt in --from-log --allow --nccl-env; do
+    for f in /dev/zero "$PWD/fifo"; do
+      run timeout 20 "$VERIFY" nccl --store "$STORE" "$opt" "$f"
+      uk_test_assert_status 2
+      uk_test_assert_output_has "$opt $f: not a regular file"
+    done
+  done
+}
+
+@test "the Python readers cap a regular file's size and refuse a device, naming option and file" {
+  truncate -s 65M big.log
+  run timeout 20 python3 "$UK_TEST_ROOT/runbooks/lib/py/nccl.py" --log big.log --json report.json
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--from-log big.log: larger than the 67108864 byte limit"
+  run timeout 20 python3 "$UK_TEST_ROOT/runbooks/lib/py/audit.py" --store "$STORE" --allow /dev/zero
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--allow /dev/zero: not a regular file"
+}
+
+@test "--allow with invalid UTF-8 is a usage error naming the file and byte offset, not a traceback" {
+  printf 'libc.so.6 | C library | seed\nlib\xff.so | bad | seed\n' > bad.allow
+  run "$VERIFY" audit --store "$STORE" --allow bad.allow
+  uk_test_assert_status 2
+  uk_test_assert_output_has "--allow $PWD/bad.allow: not UTF-8 text (invalid byte at offset 32)"
+  uk_test_assert_output_lacks Traceback
 }

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileDiagnoser } from '../../src/lib/diagnose/engine';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { corpusSplit, reportOf } from './corpus-split';
 import { CORPUS, evaluate, evaluateLeaveOneSourceOut, expectedSplit, logsIn, percent, readCorpus, reportUrlOf, tally, type Split } from './diagnose-eval';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileDiagnoser, TEXT_MIN_TERMS, type DiagnosableIssue } from '../../src/lib/diagnose/engine';
 import { tokenize } from '../../src/lib/diagnose/tokens';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import type { Signature } from '../../src/schemas/issue';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InputTooLargeError, readCapped } from '../../src/cli/main';
+import { InputTooLargeError, readCapped } from '../../src/cli/io';
 import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
 import { checkLogText, decodeLogBytes, LogInputError } from '../../src/lib/diagnose/input';
 

@@ -17,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { compileDiagnoser, MAX_LOG_BYTES, type DiagnosableIssue, type Diagnoser } from '../../src/lib/diagnose/engine';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 
 const ROUNDS = 5;
 const MIN_RATIO = 1.4;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiteralScanner, requiredLiterals } from '../../src/lib/diagnose/literals';
 import { compileSignature } from '../../src/lib/diagnose/signature';
 import { normalizeLine } from '../../src/lib/diagnose/log-normalize';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { readCorpus } from './diagnose-eval';
 
 describe('requiredLiterals', () => {

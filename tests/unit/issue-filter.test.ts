@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, filterToSearch, matchesFilter, parseFilter, parseVersions } from '../../src/lib/issue-filter';
+import { EMPTY_FILTER, filterToSearch, matchesFilter, parseFilter, parseVersions } from '../../src/lib/records/issue-filter';
 
 const row = { packages: ['libfabric'], status: 'workaround', area: 'cxi', text: 'segfault at teardown libcurl.so.4', affected: ['libfabric@2.0.0', 'libfabric@main'] };
 

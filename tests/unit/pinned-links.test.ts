@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPinnedRef, unpinnedRefs } from '../../src/schemas/pinned-url';
-import { loadRecipe } from '../../src/lib/recipe-fs';
+import { loadRecipe } from '../../src/lib/recipe/recipe-fs';
 
 const ROOTS = ['content', 'src/content/docs'];
 // The record template shows the URL shape with a TAG-OR-COMMIT placeholder, not a link.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { atomFeed, issuesDocument, xmlText } from '../../src/lib/records-feed';
+import { atomFeed, issuesDocument, xmlText } from '../../src/lib/records/records-feed';
 import { issuesDocumentSchema } from '../../src/schemas/issues-document';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);
 

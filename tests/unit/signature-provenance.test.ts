@@ -7,9 +7,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadKnowledgeBase } from '../../src/lib/knowledge-base-fs';
-import { compileSignature } from '../../src/lib/signature';
-import { normalizeDisplayText, toDisplayText } from '../../src/lib/log-normalize';
+import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
+import { compileSignature } from '../../src/lib/diagnose/signature';
+import { normalizeDisplayText, toDisplayText } from '../../src/lib/diagnose/log-normalize';
 
 const CORPUS = 'tests/fixtures/logs';
 const CODE_LINE = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/.+#L\d+(?:-L\d+)?$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSignature, signatureProblem } from '../../src/lib/diagnose/signature';
-import { parseKnowledgeBase } from '../../src/lib/knowledge-base';
+import { parseKnowledgeBase } from '../../src/lib/records/knowledge-base';
 import { formatError } from '../../src/lib/yaml-source';
 import type { Signature } from '../../src/schemas/issue';
 

@@ -104,7 +104,7 @@ export class DiagnoseTool extends HTMLElement {
     const text = data?.getData('text/plain') ?? '';
     if (text.length <= MAX_LOG_BYTES) return;
     e.preventDefault();
-    this.showError(`The ${e.type === 'paste' ? 'pasted' : 'dropped'} text ${logTooLargeError(text.length).message}`);
+    this.showError(`The ${e.type === 'paste' ? 'pasted' : 'dropped'} text ${logTooLargeError().message}`);
   }
 
   /** A log pasted on another page (the home page) and handed over in this tab's sessionStorage, diagnosed once. */
@@ -116,7 +116,7 @@ export class DiagnoseTool extends HTMLElement {
       return; // storage blocked (privacy settings): nothing was handed over
     }
     if (!text?.trim()) return;
-    if (text.length > MAX_LOG_BYTES) return this.showError(`The handed-over text ${logTooLargeError(text.length).message}`);
+    if (text.length > MAX_LOG_BYTES) return this.showError(`The handed-over text ${logTooLargeError().message}`);
     this.textarea.value = text;
     this.diagnose({ text });
   }

@@ -2,6 +2,7 @@
  * Turns what the user gave (a file's bytes or pasted text) into log text, or says clearly why not.
  * Pure: the page's worker and the CLI both use it, so both refuse the same inputs.
  */
+import { overLimit } from '../input-error';
 import { MAX_LOG_BYTES } from './limits';
 
 export class LogInputError extends Error {
@@ -29,14 +30,10 @@ const MAX_SUSPICIOUS_SHARE = 0.1;
  */
 const SUSPICIOUS = /\0+|[\x01-\x07\x0e-\x1a\x1c-\x1f\x7f\uFFFD]/g;
 
-function formatSize(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 /** The error for a log over the size limit; `bytes` is omitted when reading stopped at the limit. */
 export function logTooLargeError(bytes?: number): LogInputError {
-  const size = bytes === undefined ? 'is larger than' : `is ${formatSize(bytes)}, over`;
-  return new LogInputError(`${size} the ${formatSize(MAX_LOG_BYTES)} limit; pass the part around the error (e.g. tail -c 5M)`);
+  // Exact sizes: a log one byte over must not read "10.0 MiB, over the 10.0 MiB limit".
+  return new LogInputError(`${overLimit(bytes, MAX_LOG_BYTES)}; pass the part around the error (e.g. tail -c 5M)`);
 }
 
 /** Throws LogInputError when a log of this many bytes is over the limit. */

@@ -1,8 +1,8 @@
 /** /issues/rows.json: every row of the issue index, fetched by the index page when a reader filters or shows all. */
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
-import { sortIssues } from '../../lib/issues';
-import { issueRow, type IssueRowsDocument } from '../../lib/issue-rows';
+import { sortIssues } from '../../lib/records/issues';
+import { issueRow, type IssueRowsDocument } from '../../lib/records/issue-rows';
 
 export const GET: APIRoute = async () => {
   const issues = sortIssues((await getCollection('issues')).map((e) => e.data));
