@@ -29,14 +29,22 @@ const NEEDLE = readFileSync('tests/fixtures/logs/cxi-libcurl-teardown-segfault/m
 function noiseLine(i: number): string {
   const pid = 40000 + (i % 997);
   switch (i % 8) {
-    case 0: return `nid00${1000 + (i % 64)}:${pid}:${pid} [${i % 4}] NCCL INFO Channel ${String(i % 32).padStart(2, '0')}/0 : 0[0] -> 4[0] [send] via NET/AWS Libfabric/0/GDRDMA`;
-    case 1: return `==> Installing py-package-${i % 300}-1.${i % 10}.0-abcdefghijklmnopqrstuvwxyz${String(100000 + (i % 99999))} [${i % 97}/97]`;
-    case 2: return `  CC       src/module_${i % 500}.lo`;
-    case 3: return `libfabric:${pid}:1737370000::cxi:core:cxip_ep_enable():${i % 900}<info> nid001234: EP enabled 0x0000ffff${(i * 7919).toString(16).padStart(8, '0')}`;
-    case 4: return `${String(2 ** (i % 23)).padEnd(10)} ${(1000 + ((i * 37) % 20000)).toFixed(2).padStart(12)}`;
-    case 5: return `[2025-01-20T12:${String(i % 60).padStart(2, '0')}:00.000] step ${i} loss ${(1 / (1 + i)).toFixed(6)} lr 3.0e-04`;
-    case 6: return `checking for ${['gcc', 'cuda.h', 'fi_getinfo', 'pthread_create', 'dlopen'][i % 5]}... yes`;
-    default: return `/users/jdoe/project/src/kernel_${i % 200}.cu(${i % 400}): warning #177-D: variable "tmp" was declared but never referenced`;
+    case 0:
+      return `nid00${1000 + (i % 64)}:${pid}:${pid} [${i % 4}] NCCL INFO Channel ${String(i % 32).padStart(2, '0')}/0 : 0[0] -> 4[0] [send] via NET/AWS Libfabric/0/GDRDMA`;
+    case 1:
+      return `==> Installing py-package-${i % 300}-1.${i % 10}.0-abcdefghijklmnopqrstuvwxyz${String(100000 + (i % 99999))} [${i % 97}/97]`;
+    case 2:
+      return `  CC       src/module_${i % 500}.lo`;
+    case 3:
+      return `libfabric:${pid}:1737370000::cxi:core:cxip_ep_enable():${i % 900}<info> nid001234: EP enabled 0x0000ffff${(i * 7919).toString(16).padStart(8, '0')}`;
+    case 4:
+      return `${String(2 ** (i % 23)).padEnd(10)} ${(1000 + ((i * 37) % 20000)).toFixed(2).padStart(12)}`;
+    case 5:
+      return `[2025-01-20T12:${String(i % 60).padStart(2, '0')}:00.000] step ${i} loss ${(1 / (1 + i)).toFixed(6)} lr 3.0e-04`;
+    case 6:
+      return `checking for ${['gcc', 'cuda.h', 'fi_getinfo', 'pthread_create', 'dlopen'][i % 5]}... yes`;
+    default:
+      return `/users/jdoe/project/src/kernel_${i % 200}.cu(${i % 400}): warning #177-D: variable "tmp" was declared but never referenced`;
   }
 }
 
@@ -155,7 +163,12 @@ export async function bench(): Promise<BenchResult[]> {
     // each signature it leaves out only on lines that a counted one of the same issue also matched
     // (a line counts once per issue).
     const ours = new Map<string, number[]>();
-    for (const m of diagnoser.diagnose(log).matches) for (const e of m.evidence) ours.set(`${m.id}/${e.index}`, e.lines.map((l) => l.n));
+    for (const m of diagnoser.diagnose(log).matches)
+      for (const e of m.evidence)
+        ours.set(
+          `${m.id}/${e.index}`,
+          e.lines.map((l) => l.n),
+        );
     const reported = new Set([...ours.keys()].map((key) => key.split('/')[0]));
     const baseline = naive(issues, log);
     const counted = new Map<string, Set<number>>();

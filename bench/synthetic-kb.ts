@@ -12,7 +12,7 @@ const SOURCE = 'https://example.org/synthetic';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 export function syntheticIssues(count: number, real: readonly DiagnosableIssue[]): DiagnosableIssue[] {

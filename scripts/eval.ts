@@ -29,7 +29,13 @@ const missingSplit = logs.filter((l) => !l.split).length;
 console.log(`corpus: ${logs.length} logs, ${verbatim.length} verbatim (evidence), ${composed.length} composed (unit fixtures); ${issues.length} issues`);
 if (missingSplit) console.log(`warning: ${missingSplit} sidecars have no split: line; their split is computed from the report URL`);
 console.log('\n## Verbatim logs, per split');
-for (const split of ['dev', 'test'] as const) console.log(line(split, verbatim.filter((o) => splitOf(o) === split)));
+for (const split of ['dev', 'test'] as const)
+  console.log(
+    line(
+      split,
+      verbatim.filter((o) => splitOf(o) === split),
+    ),
+  );
 console.log(line('all verbatim', verbatim));
 
 console.log('\n## Verbatim logs, per area (look-alikes by the area of the issue they resemble)');
@@ -41,9 +47,15 @@ for (const area of [...new Set(verbatim.map(areaOfOutcome))].sort()) {
   }
 }
 
-console.log('\n## Leave one source out (verbatim positives; signatures from the log\'s own report removed)');
+console.log("\n## Leave one source out (verbatim positives; signatures from the log's own report removed)");
 const loso = evaluateLeaveOneSourceOut(issues, logs);
-for (const split of ['dev', 'test'] as const) console.log(line(split, loso.filter((o) => splitOf(o) === split)));
+for (const split of ['dev', 'test'] as const)
+  console.log(
+    line(
+      split,
+      loso.filter((o) => splitOf(o) === split),
+    ),
+  );
 
 console.log('\n## Composed logs (unit fixtures, not evidence)');
 console.log(line('composed', composed));

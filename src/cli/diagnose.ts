@@ -90,7 +90,9 @@ function unreachableDescriptor(file: string, env: NodeJS.ProcessEnv): boolean {
 
 async function readLog(file: string, io: CliIO): Promise<string> {
   if (unreachableDescriptor(file, process.env)) {
-    throw new LogInputError(`is a file descriptor npx does not pass to the command; redirect it to standard input instead: npx uenv-kb diagnose - <&${file.split('/').pop()}`);
+    throw new LogInputError(
+      `is a file descriptor npx does not pass to the command; redirect it to standard input instead: npx uenv-kb diagnose - <&${file.split('/').pop()}`,
+    );
   }
   // io.stdin stops at the byte limit itself; the text is not measured again, because decoding
   // turns each invalid byte into a 3-byte U+FFFD and a file of the same bytes would pass.

@@ -50,7 +50,10 @@ export const recipeCompilersSchema = z.strictObject({
    * compiler configuration it generates (builder.py L493-494); pinned links in content/recipe/compilers.yaml.
    */
   bootstrap: z.strictObject({ spec: gccSpec }, { error: 'is required: { spec: gcc@X }' }),
-  gcc: z.strictObject({ specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') }, { error: 'is required: { specs: [gcc@X] }' }),
+  gcc: z.strictObject(
+    { specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') },
+    { error: 'is required: { specs: [gcc@X] }' },
+  ),
   llvm: z
     .strictObject({
       requires: gccSpec,
@@ -135,12 +138,18 @@ export const packagesFileSchema = z.strictObject({
 
 /** stackinator assigns modules.default.roots.tcl; the keys above it must exist or configure fails. */
 export const modulesFileSchema = z.strictObject({
-  modules: z.looseObject({
-    default: z.looseObject({
-      arch_folder: z.literal(false, { error: 'must be false (the image has one architecture)' }).optional(),
-      roots: z.looseObject({}, { error: 'is required: stackinator sets roots.tcl to <mount>/modules' }),
-    }, { error: 'is required' }),
-  }, { error: 'is required' }),
+  modules: z.looseObject(
+    {
+      default: z.looseObject(
+        {
+          arch_folder: z.literal(false, { error: 'must be false (the image has one architecture)' }).optional(),
+          roots: z.looseObject({}, { error: 'is required: stackinator sets roots.tcl to <mount>/modules' }),
+        },
+        { error: 'is required' },
+      ),
+    },
+    { error: 'is required' },
+  ),
 });
 
 /** extra/reframe.yaml: a CSCS convention read by cscs-reframe-tests, not by stackinator. */
@@ -174,9 +183,12 @@ export const clusterCompilersSchema = z.strictObject({
 
 /** repos.yaml: paths relative to the cluster folder (the site repository of alps-cluster-config). */
 export const clusterReposSchema = z.strictObject({
-  repos: z.array(z.string().refine((path) => !path.startsWith('/'), 'must be relative to the cluster folder (stackinator v5 resolves it there)'), {
-    error: 'must be a list of strings (paths relative to the cluster folder)',
-  }),
+  repos: z.array(
+    z.string().refine((path) => !path.startsWith('/'), 'must be relative to the cluster folder (stackinator v5 resolves it there)'),
+    {
+      error: 'must be a list of strings (paths relative to the cluster folder)',
+    },
+  ),
 });
 
 export type RecipeConfig = z.output<typeof recipeConfigSchema>;

@@ -27,9 +27,7 @@ const sources = [
 
 /** `file:line: version in "text"` for every line that types one of `versions`. */
 function typedVersions(file: string, text: string, list: string[]): string[] {
-  return text.split('\n').flatMap((line, i) =>
-    list.filter((v) => versionPattern(v).test(line)).map((v) => `${file}:${i + 1}: ${v} in "${line.trim()}"`),
-  );
+  return text.split('\n').flatMap((line, i) => list.filter((v) => versionPattern(v).test(line)).map((v) => `${file}:${i + 1}: ${v} in "${line.trim()}"`));
 }
 
 describe('recipe versions', () => {

@@ -8,7 +8,12 @@ import type { CliIO } from '../../src/cli/io';
 import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
 
 const FIXTURE_CONTENT = 'tests/unit/fixtures/diagnose/content';
-const TEARDOWN = ['osu_bw done', '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4', '#1  0x0000400017f01234 in cxip_curl_fini ()', 'Segmentation fault (core dumped)'].join('\n');
+const TEARDOWN = [
+  'osu_bw done',
+  '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4',
+  '#1  0x0000400017f01234 in cxip_curl_fini ()',
+  'Segmentation fault (core dumped)',
+].join('\n');
 
 async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -115,7 +120,15 @@ describe('uenv-kb diagnose', () => {
   it.each([
     ['a missing file', () => join(dir, 'nope.log'), /nope\.log: cannot be read: ENOENT/],
     ['a directory', () => dir, /is a directory/],
-    ['binary data', () => file('core', Uint8Array.from({ length: 4096 }, (_, i) => (i % 5 ? (i * 2654435761) >>> 24 : 0))), /looks like binary data, not a text log/],
+    [
+      'binary data',
+      () =>
+        file(
+          'core',
+          Uint8Array.from({ length: 4096 }, (_, i) => (i % 5 ? (i * 2654435761) >>> 24 : 0)),
+        ),
+      /looks like binary data, not a text log/,
+    ],
     ['non-UTF-8 data', () => file('latin', new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0xe9 : 0x41)))), /looks like binary data.*non-UTF-8/],
     ['a file over the size limit', () => file('big.log', 'a'.repeat(MAX_LOG_BYTES + 1)), /is 10485761 bytes, over the limit of 10485760 bytes \(10 MiB\)/],
     ['an empty file', () => file('empty.log', ''), /empty\.log: is empty: the log has no text to diagnose/],
@@ -147,10 +160,16 @@ describe('uenv-kb diagnose', () => {
     const atLimit = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES, 'a'), env, encoding: 'utf8' });
     expect(atLimit.status).toBe(1);
     const piped = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES + 1, 'a'), env, encoding: 'utf8' });
-    expect([piped.status, piped.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: standard input: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)']);
+    expect([piped.status, piped.stderr.trim()]).toEqual([
+      2,
+      'uenv-kb diagnose: standard input: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)',
+    ]);
     // An endless device: stat reports size 0, so only a capped read ends.
     const zero = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '/dev/zero'], { env, encoding: 'utf8', timeout: 60_000 });
-    expect([zero.status, zero.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: /dev/zero: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)']);
+    expect([zero.status, zero.stderr.trim()]).toEqual([
+      2,
+      'uenv-kb diagnose: /dev/zero: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)',
+    ]);
   });
 
   it('measures standard input in bytes, as a file: Latin-1 text just under the limit is diagnosed', () => {

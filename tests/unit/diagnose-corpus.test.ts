@@ -137,11 +137,16 @@ describe('corpus: the right issue first', () => {
 });
 
 describe('corpus: accuracy on verbatim logs, per split', () => {
-  const outcomes = evaluate(issues, corpus.filter((l) => l.verbatim));
+  const outcomes = evaluate(
+    issues,
+    corpus.filter((l) => l.verbatim),
+  );
   afterAll(() => {
     for (const split of ['dev', 'test'] as const) {
       const t = tally(outcomes.filter((o) => (o.log.split ?? expectedSplit(o.log)) === split));
-      console.log(`corpus ${split}: right first ${t.right}/${t.positives} (${percent(t.right, t.positives)}); look-alikes kept apart ${t.apart}/${t.lookalikes} (${percent(t.apart, t.lookalikes)})`);
+      console.log(
+        `corpus ${split}: right first ${t.right}/${t.positives} (${percent(t.right, t.positives)}); look-alikes kept apart ${t.apart}/${t.lookalikes} (${percent(t.apart, t.lookalikes)})`,
+      );
     }
   });
 
@@ -150,11 +155,13 @@ describe('corpus: accuracy on verbatim logs, per split', () => {
     const t = tally(these);
     // Names only dev misses: test-split logs measure, they are not for tuning.
     const misses = split === 'dev' ? these.filter((o) => o.rightFirst === false || o.keptApart === false).map((o) => `${o.log.name}: ${o.matches}`) : [];
-    if (t.positives >= MIN_LOGS_FOR_FLOOR) expect(t.right / t.positives, `right first ${t.right}/${t.positives}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].rightFirst);
-    if (t.lookalikes >= MIN_LOGS_FOR_FLOOR) expect(t.apart / t.lookalikes, `kept apart ${t.apart}/${t.lookalikes}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].keptApart);
+    if (t.positives >= MIN_LOGS_FOR_FLOOR)
+      expect(t.right / t.positives, `right first ${t.right}/${t.positives}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].rightFirst);
+    if (t.lookalikes >= MIN_LOGS_FOR_FLOOR)
+      expect(t.apart / t.lookalikes, `kept apart ${t.apart}/${t.lookalikes}\n${misses.join('\n')}`).toBeGreaterThanOrEqual(FLOORS[split].keptApart);
   });
 
-  it.each(['dev', 'test'] as const)('%s split: right first with the signatures of the log\'s own report left out, at or above the floor', (split) => {
+  it.each(['dev', 'test'] as const)("%s split: right first with the signatures of the log's own report left out, at or above the floor", (split) => {
     const t = tally(leaveOneSourceOut().filter((o) => (o.log.split ?? expectedSplit(o.log)) === split));
     if (t.positives >= MIN_LOGS_FOR_FLOOR) expect(t.right / t.positives, `right first ${t.right}/${t.positives}`).toBeGreaterThanOrEqual(LOSO_FLOOR);
   });
@@ -186,8 +193,14 @@ describe('corpus: look-alikes do not match the issue they resemble', () => {
   });
 
   // Composed look-alikes are unit fixtures; verbatim ones count toward the floors above.
-  it.each(corpus.filter((l) => !l.expected && !l.verbatim).map((l) => [l.name, l] as const))('composed %s: no high-confidence match of its not: issues', (_, log) => {
-    const matched = diagnoser.diagnose(log.text).matches.filter((m) => m.confidence === 'high').map((m) => m.id);
-    expect(matched.filter((id) => log.not.includes(id))).toEqual([]);
-  });
+  it.each(corpus.filter((l) => !l.expected && !l.verbatim).map((l) => [l.name, l] as const))(
+    'composed %s: no high-confidence match of its not: issues',
+    (_, log) => {
+      const matched = diagnoser
+        .diagnose(log.text)
+        .matches.filter((m) => m.confidence === 'high')
+        .map((m) => m.id);
+      expect(matched.filter((id) => log.not.includes(id))).toEqual([]);
+    },
+  );
 });

@@ -32,7 +32,11 @@ export interface CorpusLog {
 }
 
 export const logsIn = (dir: string) =>
-  existsSync(join(CORPUS, dir)) ? readdirSync(join(CORPUS, dir)).filter((f) => f.endsWith('.txt')).sort() : [];
+  existsSync(join(CORPUS, dir))
+    ? readdirSync(join(CORPUS, dir))
+        .filter((f) => f.endsWith('.txt'))
+        .sort()
+    : [];
 
 /** The report a sidecar names: the URL after "verbatim from", else its first https URL. */
 export function reportUrlOf(sidecar: string): string | undefined {
@@ -87,7 +91,12 @@ export function score(log: CorpusLog, diagnosis: Diagnosis): Outcome {
   const { matches } = diagnosis;
   const shown = matches.map((m) => `${m.id}(${m.confidence}${m.score ? ` ${m.score}` : ''})`).join(', ') || 'none';
   if (log.expected) {
-    return { log, rightFirst: matches[0]?.id === log.expected, rightFirstHigh: matches[0]?.id === log.expected && matches[0].confidence === 'high', matches: shown };
+    return {
+      log,
+      rightFirst: matches[0]?.id === log.expected,
+      rightFirstHigh: matches[0]?.id === log.expected && matches[0].confidence === 'high',
+      matches: shown,
+    };
   }
   const bad = matches.filter((m) => log.not.includes(m.id));
   return { log, keptApart: !bad.some((m) => m.confidence === 'high'), keptApartAll: bad.length === 0, matches: shown };
@@ -112,7 +121,8 @@ export function evaluateLeaveOneSourceOut(issues: readonly DiagnosableIssue[], l
       const report = reportOf(log.reportUrl!);
       const fromReport = (s: { source?: string }) => !!s.source && sameReport(s.source, report);
       if (!issues.some((issue) => issue.signatures.some(fromReport))) return score(log, all.diagnose(log.text));
-      if (!byReport.has(report)) byReport.set(report, compileDiagnoser(issues.map((issue) => ({ ...issue, signatures: issue.signatures.filter((s) => !fromReport(s)) }))));
+      if (!byReport.has(report))
+        byReport.set(report, compileDiagnoser(issues.map((issue) => ({ ...issue, signatures: issue.signatures.filter((s) => !fromReport(s)) }))));
       return score(log, byReport.get(report)!.diagnose(log.text));
     });
 }

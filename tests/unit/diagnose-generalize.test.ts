@@ -39,8 +39,22 @@ describe('a log that words a known failure differently still finds the record, a
   it('needs several rare shared words: one shared word, words every record uses, or words of a knowledge base too small to tell rare from common are not evidence', () => {
     // Rarity needs a population: the CQ record and seven others that share only common words.
     const records: DiagnosableIssue[] = [
-      { id: 'cq', title: 'CQ overflow', packages: ['libfabric'], status: 'open', symptoms: ['`FI_CXI_DEFAULT_CQ_SIZE` is too small for the job'], signatures: [sig({ text: 'Cassini Event Queue overflow detected', weight: 9 })] },
-      ...Array.from({ length: 7 }, (_, i): DiagnosableIssue => ({ id: `other-${i}`, title: `Another failure of the job, number ${i}`, packages: ['nccl'], status: 'open', symptoms: ['the job hangs'], signatures: [sig({ text: `NET/OFI something ${i}`, weight: 9 })] })),
+      {
+        id: 'cq',
+        title: 'CQ overflow',
+        packages: ['libfabric'],
+        status: 'open',
+        symptoms: ['`FI_CXI_DEFAULT_CQ_SIZE` is too small for the job'],
+        signatures: [sig({ text: 'Cassini Event Queue overflow detected', weight: 9 })],
+      },
+      ...Array.from({ length: 7 }, (_, i): DiagnosableIssue => ({
+        id: `other-${i}`,
+        title: `Another failure of the job, number ${i}`,
+        packages: ['nccl'],
+        status: 'open',
+        symptoms: ['the job hangs'],
+        signatures: [sig({ text: `NET/OFI something ${i}`, weight: 9 })],
+      })),
     ];
     const d = compileDiagnoser(records);
     expect(compileDiagnoser(records.slice(0, 2)).diagnose('export FI_CXI_DEFAULT_CQ_SIZE=4096\nCQ overflow in the provider').matches).toEqual([]);
@@ -97,14 +111,22 @@ describe('generic evidence is not enough without the stack in the log', () => {
     ].join('\n');
     const other = diagnoser.diagnose(report).matches.find((m) => m.id === 'stackinator-recipe-validation');
     expect(other?.confidence ?? 'none').not.toBe('high');
-    const ours = diagnoser.diagnose(`$ stack-config -b /dev/shm/build -r ./recipe\n${report.replace('othertool/config.py', 'stackinator/recipe.py')}`).matches[0];
+    const ours = diagnoser.diagnose(`$ stack-config -b /dev/shm/build -r ./recipe\n${report.replace('othertool/config.py', 'stackinator/recipe.py')}`)
+      .matches[0];
     expect(ours).toMatchObject({ id: 'stackinator-recipe-validation', confidence: 'high' });
   });
 });
 
 describe('confidence', () => {
   const records: DiagnosableIssue[] = [
-    { id: 'poll', title: 'OFI poll failed', packages: ['cray-mpich'], status: 'open', context: [{ text: 'MPICH' }], signatures: [sig({ text: 'OFI poll failed', weight: 8 })] },
+    {
+      id: 'poll',
+      title: 'OFI poll failed',
+      packages: ['cray-mpich'],
+      status: 'open',
+      context: [{ text: 'MPICH' }],
+      signatures: [sig({ text: 'OFI poll failed', weight: 8 })],
+    },
     { id: 'curl', title: 'teardown', packages: ['libfabric'], status: 'open', signatures: [sig({ text: 'cxip_curl_fini', weight: 6 })] },
   ];
   const d = compileDiagnoser(records);

@@ -17,8 +17,7 @@ function executableHead(): Uint8Array {
   return head;
 }
 
-const bytes = (...parts: (string | number[])[]) =>
-  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
+const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
 
 describe('log input: binary or text', () => {
   it('accepts a short log with one Latin-1 byte (one undecodable character is not binary data)', () => {

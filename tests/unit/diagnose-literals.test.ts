@@ -9,7 +9,7 @@ describe('requiredLiterals', () => {
   it.each([
     ['OFI poll failed', ['OFI poll failed']],
     ['^(?:[^=\\n]|=[^>\\n])*/usr/lib(64)?/libcurl\\.so', ['/libcurl.so']],
-    ["(Additional|Unevaluated) properties are not allowed", [' properties are not allowed']],
+    ['(Additional|Unevaluated) properties are not allowed', [' properties are not allowed']],
     ['libfabric|\\bcxip?_\\w+|NET/OFI', ['libfabric', 'cxi', 'NET/OFI']],
     ['handle_cq_error\\(\\d+\\): OFI poll failed', ['): OFI poll failed']],
     ['colou?r scheme', ['r scheme']],
@@ -24,7 +24,9 @@ describe('requiredLiterals', () => {
   });
 
   it('never filters out a line a signature or context pattern matches: every pattern of the records, on every corpus line', () => {
-    const patterns = loadKnowledgeBase().issues.flatMap((i) => [...i.record.signatures, ...(i.record.context ?? [])]).filter((m) => m.regex);
+    const patterns = loadKnowledgeBase()
+      .issues.flatMap((i) => [...i.record.signatures, ...(i.record.context ?? [])])
+      .filter((m) => m.regex);
     const lines = [...new Set(readCorpus().flatMap((log) => normalizeLine(log.text).split('\n')))];
     let checked = 0;
     for (const m of patterns) {
@@ -34,7 +36,10 @@ describe('requiredLiterals', () => {
       for (const line of lines) {
         if (!sig.test(line)) continue;
         checked++;
-        expect(literals.some((l) => line.includes(l)), `${m.regex} matches ${JSON.stringify(line)} without any of ${JSON.stringify(literals)}`).toBe(true);
+        expect(
+          literals.some((l) => line.includes(l)),
+          `${m.regex} matches ${JSON.stringify(line)} without any of ${JSON.stringify(literals)}`,
+        ).toBe(true);
       }
     }
     expect(checked).toBeGreaterThan(100);

@@ -4,7 +4,7 @@ import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toD
 /** Small deterministic PRNG, so a failing fuzz case can be replayed. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('normalization rules', () => {

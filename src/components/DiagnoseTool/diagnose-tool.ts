@@ -32,7 +32,11 @@ async function searchSite(query: string): Promise<SearchHit[]> {
   const data = await Promise.all(search.results.slice(0, 5).map((r: { data: () => Promise<unknown> }) => r.data()));
   // DOMParser builds an inert document: no script runs and nothing loads, whatever the excerpt holds.
   const text = (html: string) => new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
-  return (data as { url: string; meta?: { title?: string }; excerpt: string }[]).map((d) => ({ url: d.url, title: d.meta?.title ?? d.url, excerpt: text(d.excerpt) }));
+  return (data as { url: string; meta?: { title?: string }; excerpt: string }[]).map((d) => ({
+    url: d.url,
+    title: d.meta?.title ?? d.url,
+    excerpt: text(d.excerpt),
+  }));
 }
 
 export class DiagnoseTool extends HTMLElement {
@@ -206,7 +210,9 @@ export class DiagnoseTool extends HTMLElement {
     list.replaceChildren(el('p', 'Searching the site…'));
     searchSite(line)
       .then((hits) => {
-        list.replaceChildren(el('p', hits.length ? `The site search finds ${hits.length} page${hits.length === 1 ? '' : 's'}:` : 'The site search finds no page for this line.'));
+        list.replaceChildren(
+          el('p', hits.length ? `The site search finds ${hits.length} page${hits.length === 1 ? '' : 's'}:` : 'The site search finds no page for this line.'),
+        );
         const ul = el('ul');
         for (const hit of hits) {
           const item = el('li');

@@ -519,7 +519,7 @@ export class Diagnoser {
  * the regular expressions fast; a block never splits a line, so line numbers carry over.
  */
 function forEachBlock(display: string, starts: Int32Array, lineCount: number, fn: (first: number, normalizedBlock: string) => void): void {
-  for (let first = 0; first < lineCount; ) {
+  for (let first = 0; first < lineCount;) {
     let end = first + 1;
     while (end < lineCount && starts[end]! - starts[first]! < BLOCK_CHARS) end++;
     fn(first, normalizeDisplayText(display.slice(starts[first], starts[end]! - 1)));

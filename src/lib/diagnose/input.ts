@@ -54,9 +54,7 @@ export function checkLogContent(text: string): string {
   const sample = text.slice(start, start + SNIFF_CHARS);
   const suspicious = sample.match(SUSPICIOUS)?.length ?? 0;
   if (suspicious >= MIN_SUSPICIOUS && suspicious / sample.length > MAX_SUSPICIOUS_SHARE) {
-    throw new LogInputError(
-      `looks like binary data, not a text log (${suspicious} control or non-UTF-8 characters in the first ${sample.length})`,
-    );
+    throw new LogInputError(`looks like binary data, not a text log (${suspicious} control or non-UTF-8 characters in the first ${sample.length})`);
   }
   return text;
 }

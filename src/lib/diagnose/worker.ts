@@ -7,10 +7,7 @@
 import { compileDiagnoser, type DiagnosableIssue, type Diagnoser, type Diagnosis } from './engine';
 import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from './input';
 
-export type DiagnoseRequest =
-  | { type: 'init'; url: string }
-  | { type: 'diagnose'; id: number; text: string }
-  | { type: 'diagnose'; id: number; file: File };
+export type DiagnoseRequest = { type: 'init'; url: string } | { type: 'diagnose'; id: number; text: string } | { type: 'diagnose'; id: number; file: File };
 
 export type DiagnoseResponse =
   | { type: 'ready'; signatures: number; issues: number }
