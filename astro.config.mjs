@@ -43,10 +43,7 @@ export default defineConfig({
         },
         {
           label: 'Known issues',
-          items: [
-            { label: 'All issues', link: '/issues/' },
-            ...issueSidebarItems(),
-          ],
+          items: [{ label: 'All issues', link: '/issues/' }, ...issueSidebarItems()],
         },
       ],
     }),

@@ -26,7 +26,16 @@ function generateTree(root: string): string[] {
   writeFileSync(join(src, 'prog.c'), 'int gen(void);\nint main(void) { return gen() == 2 ? 0 : 1; }\n');
   const lib = join(store, 'lib');
   run('gcc', ['-shared', '-fPIC', '-Wl,-soname,libbase.so.1', '-o', join(lib, 'libbase.so.1'), join(src, 'base.c')]);
-  run('gcc', ['-shared', '-fPIC', '-Wl,-soname,libgen_template.so.1', '-Wl,-rpath,$ORIGIN', '-o', join(src, 'libgen_template.so.1'), join(src, 'gen.c'), join(lib, 'libbase.so.1')]);
+  run('gcc', [
+    '-shared',
+    '-fPIC',
+    '-Wl,-soname,libgen_template.so.1',
+    '-Wl,-rpath,$ORIGIN',
+    '-o',
+    join(src, 'libgen_template.so.1'),
+    join(src, 'gen.c'),
+    join(lib, 'libbase.so.1'),
+  ]);
   run('gcc', ['-o', join(src, 'prog'), join(src, 'prog.c'), join(src, 'libgen_template.so.1'), join(lib, 'libbase.so.1'), '-Wl,-rpath,$ORIGIN/../lib']);
   const files = [join(lib, 'libbase.so.1')];
   for (let i = 0; i < PAIRS; i++) {
@@ -102,7 +111,9 @@ export async function bench(): Promise<BenchResult[]> {
     let lddOutput = '';
     for (let i = 0; i < LDD_RUNS; i++) {
       const t = performance.now();
-      lddOutput = run('bash', ['-c', 'while IFS= read -r f; do printf "== %s\\n" "$f"; ldd "$f" || true; done < "$1"', 'ldd-loop', list], { LD_LIBRARY_PATH: '' });
+      lddOutput = run('bash', ['-c', 'while IFS= read -r f; do printf "== %s\\n" "$f"; ldd "$f" || true; done < "$1"', 'ldd-loop', list], {
+        LD_LIBRARY_PATH: '',
+      });
       lddTimes.push(performance.now() - t);
     }
     const entries = assertSameFindings(parseLddLoop(lddOutput), closureOfReport(report));

@@ -17,7 +17,10 @@ const PAGES = ['/', '/packages/libfabric/', '/issues/', '/diagnose/'];
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 async function serve(root: string, outDir: string, port: number): Promise<ChildProcess> {
-  const server = spawn('npx', ['astro', 'preview', '--root', root, '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const server = spawn('npx', ['astro', 'preview', '--root', root, '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   server.stderr!.on('data', (d) => (stderr += d));
   for (let i = 0; i < 100; i++) {
@@ -57,7 +60,16 @@ export async function bench(): Promise<BenchResult[]> {
     const rows: BenchResult[] = [];
     for (const page of PAGES) {
       const ours = await score(`http://127.0.0.1:4611${page}`, chrome.port);
-      rows.push({ name: `Lighthouse performance ${page} (median of ${RUNS})`, unit: 'score', ours, baselineName: 'bare Starlight page', baseline, digits: 2, goal: '≥ 0.98', met: ours >= 0.98 });
+      rows.push({
+        name: `Lighthouse performance ${page} (median of ${RUNS})`,
+        unit: 'score',
+        ours,
+        baselineName: 'bare Starlight page',
+        baseline,
+        digits: 2,
+        goal: '≥ 0.98',
+        met: ours >= 0.98,
+      });
     }
     return rows;
   } finally {

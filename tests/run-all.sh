@@ -5,6 +5,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 # name | command. Order matters: the build feeds the browser suites.
 suites=(
+  "format|npx prettier --check ."
   "typecheck|npx astro check --minimumSeverity error"
   "unit|npx vitest run"
   "build|npm run build"

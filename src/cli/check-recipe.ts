@@ -46,7 +46,11 @@ const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 export const run: Command = async (args, io) => {
   const opts = commandOptions('check-recipe', args, io, USAGE, parseArgs);
   if (typeof opts === 'number') return opts;
-  for (const [what, dir] of [['recipe', opts.recipe], ['--system', opts.system], ['--packages', opts.packages]] as const) {
+  for (const [what, dir] of [
+    ['recipe', opts.recipe],
+    ['--system', opts.system],
+    ['--packages', opts.packages],
+  ] as const) {
     // The package pages are optional outside this repository; the recipe and system are not.
     if (what === '--packages' && dir === DEFAULT_PACKAGES_DIR && !existsSync(dir)) continue;
     if (!isDir(dir)) {

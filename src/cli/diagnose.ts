@@ -1,38 +1,48 @@
 /**
- * `uenv-kb diagnose [FILE|-] [--json] [--top N]`: the /diagnose/ page on the command line, for CI
- * logs. Exit 0 when a known issue matched, 1 when none did, 2 on bad input or unusable records.
+ * `uenv-kb diagnose [FILE|-] [--json] [--top N] [--min-confidence high|low]`: the /diagnose/ page on the
+ * command line, for CI logs. Exit 0 when a known issue matched (with at least the minimum confidence),
+ * 1 when none did, 2 on bad input or unusable records.
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputTooLargeError, readCapped, type CliIO, type Command } from './io';
-import { compileDiagnoser, MAX_LOG_BYTES, type Diagnosis } from '../lib/diagnose';
-import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose-input';
+import { compileDiagnoser, MAX_LOG_BYTES, type Confidence } from '../lib/diagnose/engine';
+import { formatJson, formatText, terminalSafe } from '../lib/diagnose/format';
+import { checkLogContent, checkLogSize, decodeLogBytes, LogInputError, logTooLargeError } from '../lib/diagnose/input';
 import { loadKnowledgeBase } from '../lib/records/knowledge-base-fs';
 import { DataError as KnowledgeBaseError } from '../lib/yaml-source';
 import { publicSiteUrl } from '../lib/site';
 
-const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N]
+const USAGE = `usage: uenv-kb diagnose [FILE|-] [--json] [--top N] [--min-confidence high|low]
 
-Matches a log (a file, or standard input with - or no FILE) against the signatures of every known
-issue and prints the best matches, most specific evidence first.
+Matches a log (a file, or standard input with - or no FILE) against the signatures and the text of
+every known issue and prints the best matches: high confidence first (specific evidence, in a log of
+this stack), then at most three "possibly" (low confidence) with the lines that made them.
 
-  --json     print {"matches":[{"id","title","packages","status","score","lines":[{"n","text"}],"url"}]}
-  --top N    show at most N matches (default 5)
+  --json                 print {"matches":[{"id","title","packages","status","confidence","reason",
+                         "score","lines":[{"n","text"}],"url","context"?,"text"?}],"suggestion"?}
+  --top N                show at most N matches (default 5)
+  --min-confidence C     which matches count for the exit status: high, or low (default: any match)
 
-Exit status: 0 a known issue matched, 1 none matched, 2 bad input.`;
+Exit status: 0 a known issue matched, 1 none matched, 2 bad input.
+
+Under npx (npm exec) only standard input, output and error reach the command: /dev/fd/N for N > 2 is
+refused there; redirect it to standard input instead (npx uenv-kb diagnose - <&7).`;
 
 const DEFAULT_TOP = 5;
+const CONFIDENCES: readonly Confidence[] = ['high', 'low'];
 
 interface Options {
   file: string;
   json: boolean;
   top: number;
+  minConfidence: Confidence;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): Options | 'help' {
-  const options: Options = { file: '-', json: false, top: DEFAULT_TOP };
+  const options: Options = { file: '-', json: false, top: DEFAULT_TOP, minConfidence: 'low' };
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -42,6 +52,10 @@ function parseArgs(args: string[]): Options | 'help' {
       const value = arg === '--top' ? args[++i] : arg.slice('--top='.length);
       if (value === undefined || !/^[1-9]\d*$/.test(value)) throw new UsageError(`--top needs a positive whole number, got "${value ?? ''}"`);
       options.top = Number(value);
+    } else if (arg === '--min-confidence' || arg.startsWith('--min-confidence=')) {
+      const value = arg === '--min-confidence' ? args[++i] : arg.slice('--min-confidence='.length);
+      if (!CONFIDENCES.includes(value as Confidence)) throw new UsageError(`--min-confidence needs high or low, got "${value ?? ''}"`);
+      options.minConfidence = value as Confidence;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
     else files.push(arg);
   }
@@ -64,7 +78,22 @@ async function capped<T>(read: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * True when run by npm exec (npx), which starts the command with only descriptors 0-2: a /dev/fd/N
+ * above 2 is then one of npm's own descriptors or none, and reading it can block forever.
+ */
+function unreachableDescriptor(file: string, env: NodeJS.ProcessEnv): boolean {
+  const fd = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(file)?.[1];
+  const underNpx = env.npm_command === 'exec' || env.npm_lifecycle_event === 'npx';
+  return fd !== undefined && Number(fd) > 2 && underNpx;
+}
+
 async function readLog(file: string, io: CliIO): Promise<string> {
+  if (unreachableDescriptor(file, process.env)) {
+    throw new LogInputError(
+      `is a file descriptor npx does not pass to the command; redirect it to standard input instead: npx uenv-kb diagnose - <&${file.split('/').pop()}`,
+    );
+  }
   // io.stdin stops at the byte limit itself; the text is not measured again, because decoding
   // turns each invalid byte into a 3-byte U+FFFD and a file of the same bytes would pass.
   if (file === '-') return checkLogContent(await capped(io.stdin(MAX_LOG_BYTES)));
@@ -101,40 +130,6 @@ function recordsDir(): string {
   return process.env.UENV_KB_CONTENT ?? fileURLToPath(new URL('../../content', import.meta.url));
 }
 
-/** `site` is the public origin (publicSiteUrl); permalinks are root-relative paths under it. */
-function formatText(diagnosis: Diagnosis, source: string, site: string): string {
-  if (!diagnosis.matches.length) {
-    const lines = [`no known issue matches ${source} (${diagnosis.lineCount} line${diagnosis.lineCount === 1 ? '' : 's'}).`];
-    if (diagnosis.suggestion) {
-      lines.push(`Search the site (${site}/, Ctrl+K) for its most distinctive line, line ${diagnosis.suggestion.n}:`, `  ${diagnosis.suggestion.text}`);
-    }
-    return lines.join('\n');
-  }
-  return diagnosis.matches
-    .map((m, i) =>
-      [
-        `${i + 1}. ${m.title}`,
-        `   ${site}${m.url}`,
-        `   id ${m.id} · status ${m.status} · packages ${m.packages.join(', ')} · score ${m.score}`,
-        ...m.lines.map((l) => `   line ${l.n}: ${l.text}`),
-      ].join('\n'),
-    )
-    .join('\n\n');
-}
-
-function formatJson(diagnosis: Diagnosis, site: string): string {
-  const matches = diagnosis.matches.map(({ id, title, packages, status, score, lines, url }) => ({
-    id,
-    title,
-    packages,
-    status,
-    score,
-    lines,
-    url: `${site}${url}`,
-  }));
-  return JSON.stringify({ matches });
-}
-
 export const run: Command = async (args, io) => {
   let options: Options | 'help';
   try {
@@ -164,7 +159,7 @@ export const run: Command = async (args, io) => {
     text = await readLog(options.file, io);
   } catch (err) {
     if (!(err instanceof LogInputError)) throw err;
-    io.err(`uenv-kb diagnose: ${source}: ${err.message}`);
+    io.err(terminalSafe(`uenv-kb diagnose: ${source}: ${err.message}`));
     return 2;
   }
   let issues;
@@ -177,8 +172,9 @@ export const run: Command = async (args, io) => {
   }
   const diagnosis = compileDiagnoser(issues).diagnose(text, { top: options.top });
   io.out(options.json ? formatJson(diagnosis, site) : formatText(diagnosis, source, site));
-  if (options.json && !diagnosis.matches.length && diagnosis.suggestion) {
-    io.err(`no known issue matches; most distinctive line (${diagnosis.suggestion.n}): ${diagnosis.suggestion.text}`);
+  const counted = diagnosis.matches.filter((m) => options.minConfidence === 'low' || m.confidence === 'high');
+  if (options.json && !counted.length && diagnosis.suggestion) {
+    io.err(terminalSafe(`no known issue matches; most distinctive line (${diagnosis.suggestion.n}): ${diagnosis.suggestion.text}`));
   }
-  return diagnosis.matches.length ? 0 : 1;
+  return counted.length ? 0 : 1;
 };

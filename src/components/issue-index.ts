@@ -24,7 +24,9 @@ class IssueIndex extends HTMLElement {
     // A shared URL sets the filter; otherwise keep what the reader chose while this module was loading.
     const fromUrl = parseFilter(location.search, this.#knownPackages());
     if (filterToSearch(fromUrl)) {
-      for (const name of FIELDS) this.#field(name).value = { area: fromUrl.area, package: fromUrl.package, status: fromUrl.status, q: fromUrl.query, versions: fromUrl.versions }[name] ?? '';
+      for (const name of FIELDS)
+        this.#field(name).value =
+          { area: fromUrl.area, package: fromUrl.package, status: fromUrl.status, q: fromUrl.query, versions: fromUrl.versions }[name] ?? '';
     }
     const initial = this.#current();
     if (filterToSearch(initial)) {

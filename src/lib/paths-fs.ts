@@ -4,7 +4,20 @@
  * directory being read, dangling links, loops, directories, FIFOs and devices are refused by name (their contents
  * are never printed), regular files are read up to a size cap and must be UTF-8.
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { decodeUtf8, InputError, overLimit } from './input-error';
@@ -77,7 +90,10 @@ function lstatOrRefuse(path: string): Stats {
   try {
     return lstatSync(path);
   } catch (err) {
-    throw new InputError(displayPath(path), (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as NodeJS.ErrnoException).code})`);
+    throw new InputError(
+      displayPath(path),
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
 }
 
@@ -88,7 +104,8 @@ function followLink(path: string, within: string): { real: string; stats: Stats 
     real = realpathSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ELOOP' ? 'is a symbolic link loop' : code === 'ENOENT' ? 'is a dangling symbolic link' : `is a symbolic link that cannot be followed (${code})`;
+    const reason =
+      code === 'ELOOP' ? 'is a symbolic link loop' : code === 'ENOENT' ? 'is a dangling symbolic link' : `is a symbolic link that cannot be followed (${code})`;
     throw new InputError(displayPath(path), reason);
   }
   if (!isInside(real, realpathSync(within))) throw new InputError(displayPath(path), `is a symbolic link that leaves ${displayPath(within)} (not followed)`);

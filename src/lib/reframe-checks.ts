@@ -26,7 +26,11 @@ function formatIssue(issue: { path: PropertyKey[]; message: string } | undefined
 
 /** 1073741824 → "1 GiB", 256 → "256 B". */
 export function bytesText(bytes: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   }
   return `${bytes} B`;
@@ -41,7 +45,10 @@ export function referenceBounds(ref: Pick<ReframeReference, 'value' | 'unit' | '
   const round = (v: number) => Number(v.toPrecision(4)).toString();
   const low = ref.lower === null ? null : round(ref.value * (1 + ref.lower));
   const high = ref.upper === null ? null : round(ref.value * (1 + ref.upper));
-  const bounds = [ref.lower, ref.upper].filter((b): b is number => b !== null).map(percent).join(' ');
+  const bounds = [ref.lower, ref.upper]
+    .filter((b): b is number => b !== null)
+    .map(percent)
+    .join(' ');
   const basis = `(${ref.value} ${ref.unit}${bounds ? ` ${bounds}` : ''})`;
   if (low !== null && high !== null) return `between ${low} and ${high} ${ref.unit} ${basis}`;
   if (low !== null) return `at least ${low} ${ref.unit} ${basis}`;

@@ -94,8 +94,7 @@ interface Open {
 }
 
 function parseFile(src: RunbookSource, steps: RunbookStep[], placeholders: Placeholder[], errors: SourceError[]): void {
-  const err = (line: number, col: number, field: string, message: string) =>
-    errors.push({ file: src.file, line, col, field, message });
+  const err = (line: number, col: number, field: string, message: string) => errors.push({ file: src.file, line, col, field, message });
   let open: Open | undefined;
 
   const closeBlock = () => {
@@ -109,7 +108,10 @@ function parseFile(src: RunbookSource, steps: RunbookStep[], placeholders: Place
     if (!open) return;
     closeBlock();
     const s = open.step;
-    s.doc = open.doc.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    s.doc = open.doc
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
     if (!s.doc) err(s.line, 1, `steps.${s.slug}.doc`, 'needs at least one @doc line');
     if (!s.commands.length) err(s.line, 1, `steps.${s.slug}.command`, 'needs at least one @command block');
     if (fn) s.fn = fn;
@@ -169,7 +171,14 @@ export function parseRunbookSteps(sources: RunbookSource[]): RunbookSteps {
   steps.sort((a, b) => a.n - b.n);
 
   steps.forEach((s, i) => {
-    if (s.n !== i + 1) errors.push({ file: s.file, line: s.line, col: 3, field: `steps.${s.slug}`, message: `is numbered ${s.n}, expected ${i + 1} (steps run 1..N without gaps)` });
+    if (s.n !== i + 1)
+      errors.push({
+        file: s.file,
+        line: s.line,
+        col: 3,
+        field: `steps.${s.slug}`,
+        message: `is numbered ${s.n}, expected ${i + 1} (steps run 1..N without gaps)`,
+      });
   });
   const slugs = new Map<string, RunbookStep>();
   for (const s of steps) {
@@ -185,7 +194,14 @@ export function parseRunbookSteps(sources: RunbookSource[]): RunbookSteps {
   for (const s of steps) {
     for (const c of s.commands) {
       for (const [, name] of c.code.matchAll(PLACEHOLDER_USE)) {
-        if (!declared.has(name!)) errors.push({ file: s.file, line: c.line, col: 3, field: `steps.${s.slug}.command`, message: `placeholder <${name}> is not declared (add "# @placeholder <${name}>: meaning")` });
+        if (!declared.has(name!))
+          errors.push({
+            file: s.file,
+            line: c.line,
+            col: 3,
+            field: `steps.${s.slug}.command`,
+            message: `placeholder <${name}> is not declared (add "# @placeholder <${name}>: meaning")`,
+          });
       }
     }
   }
@@ -198,7 +214,13 @@ export function checkIssueRefs(parsed: RunbookSteps, knownIssueIds: Iterable<str
   return parsed.steps.flatMap((s) =>
     s.fails
       .filter((f) => !known.has(f.issue))
-      .map((f) => ({ file: s.file, line: f.line, col: 3, field: `steps.${s.slug}.fails`, message: `unknown issue "${f.issue}" (no content/issues/${f.issue}.yaml)` })),
+      .map((f) => ({
+        file: s.file,
+        line: f.line,
+        col: 3,
+        field: `steps.${s.slug}.fails`,
+        message: `unknown issue "${f.issue}" (no content/issues/${f.issue}.yaml)`,
+      })),
   );
 }
 

@@ -28,7 +28,15 @@ export function publicSiteUrl(env: Record<string, string | undefined>): string {
  * Files and folders of this repository that the site publishes verbatim under /source/<path>, so "see this file"
  * links always resolve, on any mirror of the site, and `curl` works from a login node.
  */
-export const PUBLISHED_SOURCES = ['content/recipe', 'content/cluster', 'content/issues', 'content/packages', 'content/templates', 'content/deps.yaml', 'runbooks'] as const;
+export const PUBLISHED_SOURCES = [
+  'content/recipe',
+  'content/cluster',
+  'content/issues',
+  'content/packages',
+  'content/templates',
+  'content/deps.yaml',
+  'runbooks',
+] as const;
 
 /** Link to a file of this repository (path relative to the repository root). */
 export function repoFileUrl(path: string): string {

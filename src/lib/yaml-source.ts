@@ -167,7 +167,16 @@ function issueErrors(source: YamlSource, issue: ZodIssue, prefix: (string | numb
   return [errorAt(source, path, friendlyMessage(issue.message))];
 }
 
-const TYPE_NAMES: Record<string, string> = { record: 'a map', object: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', null: 'empty', undefined: 'missing' };
+const TYPE_NAMES: Record<string, string> = {
+  record: 'a map',
+  object: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'empty',
+  undefined: 'missing',
+};
 
 /** Zod's default "Invalid input: expected record, received null" in the words of the rest of our messages. */
 function friendlyMessage(message: string): string {
@@ -192,7 +201,8 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, file: string, text
   return source ? checkSource(schema, source, emptyAs) : { ok: false, errors };
 }
 
-export type Checked<S extends z.ZodType> = { ok: true; data: z.output<S>; source: YamlSource; errors: [] } | { ok: false; source?: YamlSource; errors: SourceError[] };
+export type Checked<S extends z.ZodType> =
+  { ok: true; data: z.output<S>; source: YamlSource; errors: [] } | { ok: false; source?: YamlSource; errors: SourceError[] };
 
 /** The second half of parseYamlWith, for a file parsed once and checked by several rules (the recipe). */
 export function checkSource<S extends z.ZodType>(schema: S, source: YamlSource, emptyAs: unknown = {}): Checked<S> {

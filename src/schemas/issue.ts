@@ -67,7 +67,10 @@ export const affectedVersionSchema = z.strictObject({
   /** e.g. `libfabric@1.20.0:2.1.0`, `nccl@2.19:`, `libfabric@main`. */
   spec: z.string().regex(specPattern, 'must be a Spack spec name@version, name@from:to (either end open) or name@branch'),
   /** For a branch build: the window of commit dates that are affected, the end left out while still affected. */
-  built_between: z.tuple([isoDate]).or(z.tuple([isoDate, isoDate])).optional(),
+  built_between: z
+    .tuple([isoDate])
+    .or(z.tuple([isoDate, isoDate]))
+    .optional(),
   /** Prose shown beside the range. */
   note: z.string().min(1).optional(),
 });
@@ -84,7 +87,12 @@ export const workaroundSchema = z.strictObject({
    * Either form comes out as `{ file, path? }`.
    */
   files: z
-    .array(z.union([repoPath.transform((file): { file: string; path?: string } => ({ file })), z.strictObject({ file: repoPath, path: z.string().min(1).optional() })]))
+    .array(
+      z.union([
+        repoPath.transform((file): { file: string; path?: string } => ({ file })),
+        z.strictObject({ file: repoPath, path: z.string().min(1).optional() }),
+      ]),
+    )
     .default([]),
 });
 
@@ -136,7 +144,11 @@ export const issueSchema = z
     issue.signatures.forEach((sig, i) =>
       sig.requires?.forEach((r, j) => {
         if (r === i || r >= issue.signatures.length) {
-          ctx.addIssue({ code: 'custom', path: ['signatures', i, 'requires', j], message: `must name another signature of this issue (0–${issue.signatures.length - 1}, not ${i})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['signatures', i, 'requires', j],
+            message: `must name another signature of this issue (0–${issue.signatures.length - 1}, not ${i})`,
+          });
         }
       }),
     );
@@ -146,12 +158,20 @@ export const issueSchema = z
     // A problem cannot be first seen after a source that already shows it, nor verified before its fix.
     issue.links.forEach((link, i) => {
       if (link.date !== undefined && issue.first_seen > link.date) {
-        ctx.addIssue({ code: 'custom', path: ['first_seen'], message: `is later than links.${i} (${link.date}): first_seen may not be after the earliest dated link` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['first_seen'],
+          message: `is later than links.${i} (${link.date}): first_seen may not be after the earliest dated link`,
+        });
       }
     });
     issue.fixed_in.forEach((fix, i) => {
       if (fix.date !== undefined && issue.last_verified < fix.date) {
-        ctx.addIssue({ code: 'custom', path: ['last_verified'], message: `is earlier than fixed_in.${i} (${fix.date}): last_verified may not be before the newest fix` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['last_verified'],
+          message: `is earlier than fixed_in.${i} (${fix.date}): last_verified may not be before the newest fix`,
+        });
       }
     });
   });

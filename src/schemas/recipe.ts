@@ -21,6 +21,9 @@ const gccSpec = z.string({ error: 'must be a string' }).regex(GCC_SPEC, 'must be
 const nullableString = z.string().nullable();
 const stringList = z.array(z.string({ error: 'must be a string' }), { error: 'must be a list of strings' });
 
+/** No empty, `.` or `..` part after the leading `/` (so no `//` and no trailing `/`). */
+const isNormalised = (path: string) => path === '/' || !/(^|\/)\.{0,2}(\/|$)/.test(path.slice(1));
+
 /**
  * The store: a normalised absolute path, as runbooks/lib/py/recipe.py --absolute-path requires it
  * (make splits paths on whitespace; a `..` or `//` would mount somewhere other than the name says).
@@ -29,7 +32,7 @@ const normalisedAbsolutePath = z
   .string({ error: 'must be a string' })
   .regex(/^\//, 'must be an absolute path')
   .refine((p) => !/[\s\x00-\x1f\x7f]/.test(p), 'must not contain whitespace or control characters')
-  .refine((p) => p === '/' || p.slice(1).split('/').every((part) => part !== '' && part !== '.' && part !== '..'), "must be a normalised path: no '.' or '..' part, no repeated or trailing '/'");
+  .refine(isNormalised, "must be a normalised path: no '.' or '..' part, no repeated or trailing '/'");
 
 export const recipeConfigSchema = z.strictObject({
   /** Written to env.json. */
@@ -60,7 +63,10 @@ export const recipeCompilersSchema = z.strictObject({
    * compiler configuration it generates (builder.py L493-494); pinned links in content/recipe/compilers.yaml.
    */
   bootstrap: z.strictObject({ spec: gccSpec }, { error: 'is required: { spec: gcc@X }' }),
-  gcc: z.strictObject({ specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') }, { error: 'is required: { specs: [gcc@X] }' }),
+  gcc: z.strictObject(
+    { specs: z.array(gccSpec, { error: 'must be a list of gcc specs' }).min(1, 'needs at least one gcc spec') },
+    { error: 'is required: { specs: [gcc@X] }' },
+  ),
   llvm: z
     .strictObject({
       requires: gccSpec,
@@ -145,12 +151,18 @@ export const packagesFileSchema = z.strictObject({
 
 /** stackinator assigns modules.default.roots.tcl; the keys above it must exist or configure fails. */
 export const modulesFileSchema = z.strictObject({
-  modules: z.looseObject({
-    default: z.looseObject({
-      arch_folder: z.literal(false, { error: 'must be false (the image has one architecture)' }).optional(),
-      roots: z.looseObject({}, { error: 'is required: stackinator sets roots.tcl to <mount>/modules' }),
-    }, { error: 'is required' }),
-  }, { error: 'is required' }),
+  modules: z.looseObject(
+    {
+      default: z.looseObject(
+        {
+          arch_folder: z.literal(false, { error: 'must be false (the image has one architecture)' }).optional(),
+          roots: z.looseObject({}, { error: 'is required: stackinator sets roots.tcl to <mount>/modules' }),
+        },
+        { error: 'is required' },
+      ),
+    },
+    { error: 'is required' },
+  ),
 });
 
 /** extra/reframe.yaml: a CSCS convention read by cscs-reframe-tests, not by stackinator. */
@@ -184,9 +196,12 @@ export const clusterCompilersSchema = z.strictObject({
 
 /** repos.yaml: paths relative to the cluster folder (the site repository of alps-cluster-config). */
 export const clusterReposSchema = z.strictObject({
-  repos: z.array(z.string().refine((path) => !path.startsWith('/'), 'must be relative to the cluster folder (stackinator v5 resolves it there)'), {
-    error: 'must be a list of strings (paths relative to the cluster folder)',
-  }),
+  repos: z.array(
+    z.string().refine((path) => !path.startsWith('/'), 'must be relative to the cluster folder (stackinator v5 resolves it there)'),
+    {
+      error: 'must be a list of strings (paths relative to the cluster folder)',
+    },
+  ),
 });
 
 export type RecipeConfig = z.output<typeof recipeConfigSchema>;

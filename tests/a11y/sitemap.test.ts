@@ -26,7 +26,9 @@ for (const scheme of ['light', 'dark'] as const) {
         // can run first. Wait for it, as a keyboard user would meet the page.
         // If one never does, axe below reports it.
         await page
-          .waitForFunction(() => [...document.querySelectorAll('pre')].every((p) => p.scrollWidth <= p.clientWidth || p.hasAttribute('tabindex')), undefined, { timeout: 10_000 })
+          .waitForFunction(() => [...document.querySelectorAll('pre')].every((p) => p.scrollWidth <= p.clientWidth || p.hasAttribute('tabindex')), undefined, {
+            timeout: 10_000,
+          })
           .catch(() => undefined);
         const results = await new AxeBuilder({ page })
           .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])

@@ -23,7 +23,12 @@ function hunkProblems(diff: string): string[] {
     let j = i + 1;
     for (; j < lines.length && (oldLeft > 0 || newLeft > 0); j++) {
       const tag = lines[j]![0];
-      if (tag === ' ' || lines[j] === '') { oldLeft--; newLeft--; } else if (tag === '-') oldLeft--; else if (tag === '+') newLeft--; else break;
+      if (tag === ' ' || lines[j] === '') {
+        oldLeft--;
+        newLeft--;
+      } else if (tag === '-') oldLeft--;
+      else if (tag === '+') newLeft--;
+      else break;
     }
     if (oldLeft !== 0 || newLeft !== 0) problems.push(`hunk at line ${i + 1}: counts do not match its header`);
   }
@@ -54,7 +59,10 @@ describe('package overrides', () => {
 
   it.each(overrides)('%s/package.py says what it changes and why, with an upstream link, on the Spack <= 0.23 API', (name) => {
     const text = readFileSync(join(REPO, name, 'package.py'), 'utf8');
-    const header = text.split('\n').filter((l) => l.startsWith('#')).join('\n');
+    const header = text
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .join('\n');
     expect(header).toMatch(/What it changes:/);
     expect(header).toMatch(/Why:/);
     expect(header).toMatch(/https:\/\/github\.com\/\S+/);

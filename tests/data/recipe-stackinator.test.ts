@@ -31,10 +31,14 @@ function stackConfig(name: string, recipeDir: string): { status: number | null; 
   mkdirSync(join(work, 'mnt'), { recursive: true });
   mkdirSync(build, { recursive: true });
   git(root, 'clone', '-q', join(root, 'spack-stand-in'), join(build, 'spack'));
-  const run = spawnSync('python3', [join(STACKINATOR, 'bin/stack-config'), '-r', resolve(recipeDir), '-s', join(root, 'acc/internal-cxi'), '-b', build, '-m', join(work, 'mnt'), '--develop'], {
-    cwd: work,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'python3',
+    [join(STACKINATOR, 'bin/stack-config'), '-r', resolve(recipeDir), '-s', join(root, 'acc/internal-cxi'), '-b', build, '-m', join(work, 'mnt'), '--develop'],
+    {
+      cwd: work,
+      encoding: 'utf8',
+    },
+  );
   return { status: run.status, output: run.stdout + run.stderr, build };
 }
 
@@ -67,10 +71,30 @@ describe.skipIf(!available)(`stackinator releases/v5 stack-config (${STACKINATOR
 
   it.each([
     ['mirrors.yaml in the recipe', (d: string) => writeFileSync(join(d, 'mirrors.yaml'), 'mirrors: {}\n')],
-    ['an unknown MPI', (d: string) => writeFileSync(join(d, 'environments.yaml'), readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: intel-mpi@2021'))],
-    ['an MPI spec with variants but no version', (d: string) => writeFileSync(join(d, 'environments.yaml'), readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: cray-mpich +cuda'))],
-    ['a malformed gcc spec', (d: string) => writeFileSync(join(d, 'compilers.yaml'), readFileSync(join(d, 'compilers.yaml'), 'utf8').replace(/- gcc@[\d.]+/, '- gcc@13.10'))],
-    ['an unknown key in config.yaml', (d: string) => writeFileSync(join(d, 'config.yaml'), `${readFileSync(join(d, 'config.yaml'), 'utf8')}spack_version: "0.23"\n`)],
+    [
+      'an unknown MPI',
+      (d: string) =>
+        writeFileSync(
+          join(d, 'environments.yaml'),
+          readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: intel-mpi@2021'),
+        ),
+    ],
+    [
+      'an MPI spec with variants but no version',
+      (d: string) =>
+        writeFileSync(
+          join(d, 'environments.yaml'),
+          readFileSync(join(d, 'environments.yaml'), 'utf8').replace(/spec: cray-mpich@[\d.]+/, 'spec: cray-mpich +cuda'),
+        ),
+    ],
+    [
+      'a malformed gcc spec',
+      (d: string) => writeFileSync(join(d, 'compilers.yaml'), readFileSync(join(d, 'compilers.yaml'), 'utf8').replace(/- gcc@[\d.]+/, '- gcc@13.10')),
+    ],
+    [
+      'an unknown key in config.yaml',
+      (d: string) => writeFileSync(join(d, 'config.yaml'), `${readFileSync(join(d, 'config.yaml'), 'utf8')}spack_version: "0.23"\n`),
+    ],
   ])('rejects %s, as check-recipe does', (name, change) => {
     const dir = join(root, `recipe-${name.replace(/\W+/g, '-')}`);
     cpSync('content/recipe', dir, { recursive: true });

@@ -55,13 +55,62 @@ test('pasted <script> and <img onerror> render as inert text', async ({ page }) 
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
 
-test('no match suggests the most distinctive line and opens the site search with it', async ({ page }) => {
+test('no match suggests the most distinctive line; the site search runs inline only when asked, or in its dialog', async ({ page }) => {
   await ready(page);
   await diagnose(page, 'checking for gcc... gcc\nld: error: undefined reference to `my_app_symbol_xyz`\nmake: *** [all] Error 1');
   await expect(page.getByText('No known issue matches this log.')).toBeVisible();
   await expect(page.locator('.diagnose-suggestion')).toHaveText('ld: error: undefined reference to `my_app_symbol_xyz`');
+  await expect(page.locator('.diagnose-search-results')).toBeHidden();
   await page.getByRole('button', { name: 'Search for this line' }).click();
-  await expect(page.locator('site-search dialog input')).toHaveValue('ld: error: undefined reference to `my_app_symbol_xyz`');
+  await expect(page.locator('.diagnose-search-results')).toContainText(/The site search finds/);
+  await page.getByRole('button', { name: 'Open in the search dialog' }).click();
+  await expect(page.locator('site-search dialog input[type="text"]')).toHaveValue('ld: error: undefined reference to `my_app_symbol_xyz`');
+});
+
+test('inline site search results for the line are shown as inert text with links', async ({ page }) => {
+  await ready(page);
+  await diagnose(page, 'srun: error: libfabric fi_getinfo failed: cxi provider not found <img src=x onerror="window.__pwned = 4">');
+  await page.getByRole('button', { name: 'Search for this line' }).click();
+  const results = page.locator('.diagnose-search-results');
+  await expect(results).toContainText(/The site search finds/);
+  await expect(results.locator('img, script')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('a log that only words a known failure differently gets the closest records as "possibly", with its lines', async ({ page }) => {
+  await ready(page);
+  // The symptom of libfabric#10710 in other words than any signature: no cxip_curl_fini, no libcurl path.
+  await diagnose(page, '$ fi_info -p cxi\nprovider: cxi\n    fabric: cxi\n    domain: cxi0\nSegmentation fault (core dumped)');
+  await expect(page.getByText('No known issue matches this log with confidence', { exact: false })).toBeVisible();
+  const first = page.locator('.diagnose-match').first();
+  await expect(first).toHaveAttribute('data-confidence', 'low');
+  await expect(first.locator('.diagnose-possibly')).toHaveText('Possibly:');
+  await expect(first.locator('mark').first()).toBeVisible();
+});
+
+test('a paste over the size limit is refused before it is inserted', async ({ page }) => {
+  await ready(page);
+  const state = await page.locator('#diagnose-log').evaluate((textarea: HTMLTextAreaElement) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'a'.repeat(10 * 1024 * 1024 + 1));
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    const inserted = textarea.dispatchEvent(event);
+    return { defaultPrevented: !inserted, length: textarea.value.length };
+  });
+  expect(state).toEqual({ defaultPrevented: true, length: 0 });
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'error');
+  await expect(page.locator('.diagnose-status')).toHaveText(/The pasted text is larger than the limit of 10485760 bytes \(10 MiB\)/);
+});
+
+test('text dropped over the size limit is refused before it is inserted', async ({ page }) => {
+  await ready(page);
+  const prevented = await page.locator('#diagnose-log').evaluate((textarea: HTMLTextAreaElement) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'a'.repeat(10 * 1024 * 1024 + 1));
+    return !textarea.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  expect(prevented).toBe(true);
+  await expect(page.locator('.diagnose-status')).toHaveText(/The dropped text is larger than the limit of 10485760 bytes \(10 MiB\)/);
 });
 
 test('a file over the size limit is refused with a clear message', async ({ page }) => {
@@ -75,6 +124,19 @@ test('a file over the size limit is refused with a clear message', async ({ page
   });
   await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'error');
   await expect(page.locator('.diagnose-status')).toHaveText(/huge\.log is 10485761 bytes, over the limit of 10485760 bytes \(10 MiB\)/);
+});
+
+test('an error pasted on the home page is diagnosed on /diagnose/, handed over once in the tab', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Paste an error, a build log or a backtrace').fill(TEARDOWN_LOG);
+  await page.locator('form.paste-handover').getByRole('button', { name: 'Diagnose' }).click();
+  await expect(page).toHaveURL(/\/diagnose\/$/);
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'done');
+  await expect(page.locator('.diagnose-match').first()).toHaveAttribute('data-issue', 'cxi-libcurl-teardown-segfault');
+  await expect(page.getByLabel('Log, build output or backtrace')).toHaveValue(TEARDOWN_LOG);
+  await page.reload();
+  await expect(page.locator('form.diagnose-form')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByLabel('Log, build output or backtrace')).toHaveValue('');
 });
 
 test('the tool area is kept out of the search index', async ({ page }) => {

@@ -14,7 +14,9 @@ export function htmlFiles(dir = DIST): string[] {
 
 /** URL path of a built HTML file: dist/a/b/index.html → /a/b/. */
 export function urlOf(file: string): string {
-  return `/${relative(DIST, file).replace(/index\.html$/, '').replace(/\.html$/, '')}`;
+  return `/${relative(DIST, file)
+    .replace(/index\.html$/, '')
+    .replace(/\.html$/, '')}`;
 }
 
 /** The file that serves a URL path, or undefined. */

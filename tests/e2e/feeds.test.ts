@@ -4,7 +4,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { fileFor } from './dist';
 
-const ids = loadKnowledgeBase().issues.map((i) => i.record.id).sort();
+const ids = loadKnowledgeBase()
+  .issues.map((i) => i.record.id)
+  .sort();
 
 test('/issues.json validates against /issues.schema.json and carries every record with its permalink', async ({ request }) => {
   const schema = await (await request.get('/issues.schema.json')).json();

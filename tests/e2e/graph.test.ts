@@ -5,7 +5,10 @@ import { openIssueCounts } from '../../src/lib/graph';
 
 const kb = loadKnowledgeBase();
 // Platform packages (uenv, Slurm, Spack, stackinator) are not in the image, so not in the graph.
-const pageIds = kb.packages.filter((p) => p.record.role !== 'platform').map((p) => p.record.id).sort();
+const pageIds = kb.packages
+  .filter((p) => p.record.role !== 'platform')
+  .map((p) => p.record.id)
+  .sort();
 const openCounts = openIssueCounts(kb.issues.map((i) => i.record));
 
 test('the stack graph has one linked node per package page, with its open-issue count', async ({ page }) => {
@@ -15,7 +18,12 @@ test('the stack graph has one linked node per package page, with its open-issue 
   const nodes = svg.locator('a.node');
   await expect(nodes).toHaveCount(pageIds.length);
   const found = await nodes.evaluateAll((as) =>
-    as.map((a) => ({ id: a.getAttribute('data-package'), href: a.getAttribute('href'), open: a.getAttribute('data-open-issues'), badge: a.querySelector('.badge text')?.textContent ?? null })),
+    as.map((a) => ({
+      id: a.getAttribute('data-package'),
+      href: a.getAttribute('href'),
+      open: a.getAttribute('data-open-issues'),
+      badge: a.querySelector('.badge text')?.textContent ?? null,
+    })),
   );
   expect(found.map((n) => n.id).sort()).toEqual(pageIds);
   for (const n of found) {

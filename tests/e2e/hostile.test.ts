@@ -14,7 +14,7 @@ import { astroBuild, copyOf, removeDir } from '../helpers';
 import { markdownToHtml } from '../../src/lib/markdown';
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>window.__xss=1</script></script><svg onload="alert(2)">';
-const MARKDOWN = "`<script>alert(3)</script>` and [a link](https://example.org/?q=%22onmouseover=%22alert(4)) and ``</script><script>alert(5)</script>``";
+const MARKDOWN = '`<script>alert(3)</script>` and [a link](https://example.org/?q=%22onmouseover=%22alert(4)) and ``</script><script>alert(5)</script>``';
 const MARKER = 'hostile marker line';
 const ID = 'hostile-record';
 
@@ -50,7 +50,13 @@ function poison(dir: string): void {
   writeFileSync(pkgFile, stringify(pkg));
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 // One build for the file: its tests share one worker.
 test.describe.configure({ mode: 'serial' });

@@ -11,7 +11,14 @@ async function visibleIds(page: Page): Promise<string[]> {
 test('the index shows the first page, and every issue on request', async ({ page }) => {
   await page.goto('/issues/');
   const first = Math.min(FIRST_PAGE_ROWS, issues.length);
-  await expect.poll(() => visibleIds(page)).toEqual(sortIssues(issues).slice(0, first).map((i) => i.id).sort());
+  await expect
+    .poll(() => visibleIds(page))
+    .toEqual(
+      sortIssues(issues)
+        .slice(0, first)
+        .map((i) => i.id)
+        .sort(),
+    );
   if (first < issues.length) {
     await expect(page.locator('[data-issue-count]')).toHaveText(`Showing the first ${first} of ${issues.length} issues`);
     await page.getByRole('link', { name: `Show all ${issues.length} issues` }).click();
@@ -32,7 +39,7 @@ test('without script, "show all" leads to every issue grouped by area', async ({
   await context.close();
 });
 
-test('filtering by package shows that package\'s issues without a reload', async ({ page }) => {
+test("filtering by package shows that package's issues without a reload", async ({ page }) => {
   await page.goto('/issues/');
   const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
   for (const pkg of packages) {
@@ -66,7 +73,10 @@ test('filtering by area, with each area and package counted in its option', asyn
   await page.goto('/issues/');
   const areas = [...new Set(issues.map((i) => i.area))];
   for (const area of areas) {
-    const expected = issues.filter((i) => i.area === area).map((i) => i.id).sort();
+    const expected = issues
+      .filter((i) => i.area === area)
+      .map((i) => i.id)
+      .sort();
     await expect(page.getByLabel('Area').locator(`option[value="${area}"]`)).toHaveText(new RegExp(`\\(${expected.length}\\)$`));
     await page.getByLabel('Area').selectOption(area);
     await expect.poll(() => visibleIds(page), area).toEqual(expected);
@@ -80,7 +90,14 @@ test('the text filter keeps identifiers whole and needs every word', async ({ pa
   await page.goto('/issues/');
   const target = issues.find((i) => i.id === 'cxi-libcurl-teardown-segfault')!;
   await page.getByLabel('Text').fill('libcurl.so.4 teardown');
-  await expect.poll(() => visibleIds(page)).toEqual(issues.filter((i) => /libcurl\.so\.4/i.test(i.title) && /teardown/i.test(`${i.title} ${i.id}`)).map((i) => i.id).sort());
+  await expect
+    .poll(() => visibleIds(page))
+    .toEqual(
+      issues
+        .filter((i) => /libcurl\.so\.4/i.test(i.title) && /teardown/i.test(`${i.title} ${i.id}`))
+        .map((i) => i.id)
+        .sort(),
+    );
   await expect.poll(() => visibleIds(page)).toContain(target.id);
   await page.getByLabel('Text').fill('no-such-word-anywhere');
   await expect(page.locator('[data-issue-empty]')).toBeVisible();
@@ -89,10 +106,14 @@ test('the text filter keeps identifiers whole and needs every word', async ({ pa
 test('your versions show the issues whose affected ranges include them, and name what is not a version', async ({ page }) => {
   await page.goto('/issues/?versions=libfabric@2.0.0');
   await expect(page.getByLabel('Your versions')).toHaveValue('libfabric@2.0.0');
-  await expect(page.locator("[data-issue-count]")).not.toContainText("Showing");
+  await expect(page.locator('[data-issue-count]')).not.toContainText('Showing');
   const ids = await visibleIds(page);
   expect(ids).toContain('cxi-libcurl-teardown-segfault');
-  for (const id of ids) expect(issues.find((i) => i.id === id)!.affected.versions.some((v) => v.spec.startsWith('libfabric@')), id).toBe(true);
+  for (const id of ids)
+    expect(
+      issues.find((i) => i.id === id)!.affected.versions.some((v) => v.spec.startsWith('libfabric@')),
+      id,
+    ).toBe(true);
   await page.getByLabel('Your versions').fill('libfabric@2.2.0');
   await expect.poll(() => visibleIds(page)).not.toContain('cxi-libcurl-teardown-segfault');
   await page.getByLabel('Your versions').fill('libfabric 2.0');

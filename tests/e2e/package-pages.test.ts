@@ -8,9 +8,9 @@ test.describe('each package page lists exactly its known issues', () => {
       await page.goto(`/packages/${pkg.id}/`);
       await expect(page.locator('h1')).toHaveText(pkg.title);
       const expected = issueIdsFor({ package: pkg.id });
-      const listed = await page.locator('[data-testid="package-issues"] [data-issue-id]').evaluateAll((els) =>
-        els.map((e) => (e as HTMLElement).dataset.issueId!).sort(),
-      );
+      const listed = await page
+        .locator('[data-testid="package-issues"] [data-issue-id]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.issueId!).sort());
       expect(listed).toEqual(expected);
       // Every listed issue links to its permalink.
       for (const id of listed) await expect(page.locator(`[data-issue-id="${id}"] a[href="/issues/${id}/"]`)).toHaveCount(1);

@@ -19,7 +19,9 @@ test('the page shows every step of the script, in order, with its exact commands
     const section = page.locator(`section.runbook-step[data-step="${step.slug}"]`);
     await expect(section.locator('h3')).toHaveText(`${step.n}. ${step.title}`);
     // Expressive Code's copy button carries the code with newlines as U+007F.
-    const copied = await section.locator('.expressive-code button[data-code]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-code')!.replaceAll('\u007f', '\n')));
+    const copied = await section
+      .locator('.expressive-code button[data-code]')
+      .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-code')!.replaceAll('\u007f', '\n')));
     expect(copied).toEqual(step.commands.map((c) => c.code));
     await expect(section.locator('a[href^="/source/"]')).toHaveAttribute('href', `/source/${FILE}`);
   }

@@ -27,7 +27,7 @@ for (const { query, page: expected } of IDENTIFIERS) {
   });
 }
 
-test('package and status are Pagefind filters with the records\' counts', async ({ page }) => {
+test("package and status are Pagefind filters with the records' counts", async ({ page }) => {
   await page.goto('/');
   // The URL is an argument so TypeScript does not try to resolve a path that exists only on the site.
   const filters: Record<string, Record<string, number>> = await page.evaluate(async (url) => {

@@ -12,7 +12,11 @@ import { versionLabel } from '../../src/lib/recipe/labels';
 const DIST = 'dist/packages';
 const recipe = loadRecipe();
 // Pages of packages without a spec (platform packages, CUDA pulled in by +cuda) show no recipe version.
-const pages = existsSync(DIST) ? readdirSync(DIST).filter((d) => existsSync(join(DIST, d, 'index.html')) && recipe.packageSpec(spackNameOf(d))).sort() : [];
+const pages = existsSync(DIST)
+  ? readdirSync(DIST)
+      .filter((d) => existsSync(join(DIST, d, 'index.html')) && recipe.packageSpec(spackNameOf(d)))
+      .sort()
+  : [];
 
 /** The Spack name of a page: its record's `spack`, else its id. */
 function spackNameOf(id: string): string {
@@ -21,7 +25,13 @@ function spackNameOf(id: string): string {
 }
 
 function decode(html: string): string {
-  return html.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return html
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 /**
@@ -46,8 +56,14 @@ for (const id of pages) {
   test(`package page ${id} shows the recipe's versions`, () => {
     const html = readFileSync(join(DIST, id, 'index.html'), 'utf8');
     const name = spackNameOf(id);
-    const shown = [...html.matchAll(/<code[^>]*data-recipe-version="([^"]+)"[^>]*>([^<]*)<\/code>/g)].map(([, pkg, text]) => ({ pkg: pkg!, text: decode(text!) }));
-    expect(shown.map((s) => s.pkg), `${id} shows no version of ${name} from the recipe`).toContain(name);
+    const shown = [...html.matchAll(/<code[^>]*data-recipe-version="([^"]+)"[^>]*>([^<]*)<\/code>/g)].map(([, pkg, text]) => ({
+      pkg: pkg!,
+      text: decode(text!),
+    }));
+    expect(
+      shown.map((s) => s.pkg),
+      `${id} shows no version of ${name} from the recipe`,
+    ).toContain(name);
     for (const { pkg, text } of shown) {
       const spec = recipe.packageSpec(pkg);
       expect(spec, `${id} shows a version of ${pkg}, which has no spec in the recipe`).toBeDefined();

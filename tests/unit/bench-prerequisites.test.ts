@@ -16,8 +16,15 @@ describe('bench prerequisites', () => {
   });
 
   it('names the missing tool, its Debian package and how to skip the benchmark', () => {
-    expect(missingTools('audit', [{ command: 'gcc', debian: 'gcc' }, { command: 'patchelf', debian: 'patchelf' }], dir)).toEqual([
-      'bench audit needs `patchelf`: apt-get install patchelf (or leave it out: npm run bench -- <the other benchmarks>)',
-    ]);
+    expect(
+      missingTools(
+        'audit',
+        [
+          { command: 'gcc', debian: 'gcc' },
+          { command: 'patchelf', debian: 'patchelf' },
+        ],
+        dir,
+      ),
+    ).toEqual(['bench audit needs `patchelf`: apt-get install patchelf (or leave it out: npm run bench -- <the other benchmarks>)']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeSpans } from '../../src/lib/code-spans';
+import { codeSpans } from '../../src/lib/diagnose/code-spans';
 
 describe('codeSpans', () => {
   it('splits a note at backtick pairs', () => {

@@ -5,10 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
-import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
+import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
 
 const FIXTURE_CONTENT = 'tests/unit/fixtures/diagnose/content';
-const TEARDOWN = ['osu_bw done', '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4', '#1  0x0000400017f01234 in cxip_curl_fini ()', 'Segmentation fault (core dumped)'].join('\n');
+const TEARDOWN = [
+  'osu_bw done',
+  '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4',
+  '#1  0x0000400017f01234 in cxip_curl_fini ()',
+  'Segmentation fault (core dumped)',
+].join('\n');
 
 async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -66,6 +71,8 @@ describe('uenv-kb diagnose', () => {
           title: 'Fixture: segfault at teardown in cxip_curl_fini',
           packages: ['libfabric'],
           status: 'open',
+          confidence: 'high',
+          reason: 'specific evidence',
           score: 15,
           lines: [
             { n: 2, text: '#0  0x00004000178a2b3c in curl_multi_cleanup () from /usr/lib64/libcurl.so.4' },
@@ -113,7 +120,15 @@ describe('uenv-kb diagnose', () => {
   it.each([
     ['a missing file', () => join(dir, 'nope.log'), /nope\.log: cannot be read: ENOENT/],
     ['a directory', () => dir, /is a directory/],
-    ['binary data', () => file('core', Uint8Array.from({ length: 4096 }, (_, i) => (i % 5 ? (i * 2654435761) >>> 24 : 0))), /looks like binary data, not a text log/],
+    [
+      'binary data',
+      () =>
+        file(
+          'core',
+          Uint8Array.from({ length: 4096 }, (_, i) => (i % 5 ? (i * 2654435761) >>> 24 : 0)),
+        ),
+      /looks like binary data, not a text log/,
+    ],
     ['non-UTF-8 data', () => file('latin', new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0xe9 : 0x41)))), /looks like binary data.*non-UTF-8/],
     ['a file over the size limit', () => file('big.log', 'a'.repeat(MAX_LOG_BYTES + 1)), /is 10485761 bytes, over the limit of 10485760 bytes \(10 MiB\)/],
     ['an empty file', () => file('empty.log', ''), /empty\.log: is empty: the log has no text to diagnose/],
@@ -145,10 +160,16 @@ describe('uenv-kb diagnose', () => {
     const atLimit = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES, 'a'), env, encoding: 'utf8' });
     expect(atLimit.status).toBe(1);
     const piped = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '-'], { input: Buffer.alloc(MAX_LOG_BYTES + 1, 'a'), env, encoding: 'utf8' });
-    expect([piped.status, piped.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: standard input: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)']);
+    expect([piped.status, piped.stderr.trim()]).toEqual([
+      2,
+      'uenv-kb diagnose: standard input: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)',
+    ]);
     // An endless device: stat reports size 0, so only a capped read ends.
     const zero = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose', '/dev/zero'], { env, encoding: 'utf8', timeout: 60_000 });
-    expect([zero.status, zero.stderr.trim()]).toEqual([2, 'uenv-kb diagnose: /dev/zero: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)']);
+    expect([zero.status, zero.stderr.trim()]).toEqual([
+      2,
+      'uenv-kb diagnose: /dev/zero: is larger than the limit of 10485760 bytes (10 MiB); pass the part around the error (e.g. tail -c 5M)',
+    ]);
   });
 
   it('measures standard input in bytes, as a file: Latin-1 text just under the limit is diagnosed', () => {
@@ -175,5 +196,55 @@ describe('uenv-kb diagnose', () => {
     const none = spawnSync('node', ['bin/uenv-kb.mjs', 'diagnose'], { input: 'all fine', env, encoding: 'utf8' });
     expect(none.status).toBe(1);
     expect(() => execFileSync('node', ['bin/uenv-kb.mjs', 'diagnose', join(dir, 'missing')], { env, stdio: 'pipe' })).toThrow(/missing: cannot be read/);
+  });
+
+  it('--min-confidence high counts only high-confidence matches for the exit status; low is the default', async () => {
+    // The fixture's "OFI poll failed" issue lists MPICH as its context: without it the match is only "possibly".
+    const bare = 'MPIDI_OFI_handle_cq_error(1062): OFI poll failed';
+    const low = await cli(['-'], bare);
+    expect([low.code, low.out]).toEqual([0, expect.stringContaining('1. possibly: Fixture: OFI poll failed')]);
+    expect(low.out).toContain('with high confidence; the closest records, possibly:');
+    expect((await cli(['--min-confidence', 'high', '-'], bare)).code).toBe(1);
+    expect((await cli(['--min-confidence=low', '-'], bare)).code).toBe(0);
+    const high = await cli(['--min-confidence', 'high', '--json', '-'], `MPICH ERROR [Rank 0] [job id 1] - Abort(1)\n${bare}`);
+    expect(high.code).toBe(0);
+    expect(JSON.parse(high.out).matches[0]).toMatchObject({ id: 'fixture-poll-failed', confidence: 'high', context: { n: 1 } });
+    const bad = await cli(['--min-confidence', 'medium', '-'], bare);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('--min-confidence needs high or low, got "medium"')]);
+  });
+
+  it('prints no C1 control or bidirectional override from the log or its name to the terminal; JSON escapes them', async () => {
+    const log = 'x \u009b31m cxip_curl_fini \u202egnp.exe\u2066 \u0085end';
+    const name = file('evil\u202e.log', log);
+    const r = await cli([name]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cxip_curl_fini');
+    expect(r.out + r.err).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const missing = await cli([join(dir, 'gone\u009b2J\u202e.log')]);
+    expect(missing.err).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    const json = await cli(['--json', name]);
+    expect(json.out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('shows a window around evidence far along a long line instead of cutting the line at 400 characters', async () => {
+    const line = `${'a'.repeat(800)} in cxip_curl_fini () ${'b'.repeat(500)}`;
+    const m = JSON.parse((await cli(['--json', '-'], line)).out).matches[0];
+    expect(m.lines[0].text).toContain('cxip_curl_fini');
+    expect(m.lines[0].text).toMatch(/^…a+ in cxip_curl_fini \(\) b+…$/);
+    expect(m.lines[0].text.length).toBe(402);
+  });
+
+  it('refuses /dev/fd/N above 2 under npx, which does not pass the descriptor (it would hang), naming the fix', async () => {
+    process.env.npm_command = 'exec';
+    try {
+      const r = await cli(['/dev/fd/7']);
+      expect([r.code, r.err.trim()]).toEqual([
+        2,
+        'uenv-kb diagnose: /dev/fd/7: is a file descriptor npx does not pass to the command; redirect it to standard input instead: npx uenv-kb diagnose - <&7',
+      ]);
+      expect((await cli(['--help'])).out).toContain('npx uenv-kb diagnose - <&7');
+    } finally {
+      delete process.env.npm_command;
+    }
   });
 });

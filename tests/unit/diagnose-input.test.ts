@@ -2,8 +2,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputTooLargeError, readCapped } from '../../src/cli/io';
-import { MAX_LOG_BYTES } from '../../src/lib/diagnose';
-import { checkLogText, decodeLogBytes, LogInputError } from '../../src/lib/diagnose-input';
+import { MAX_LOG_BYTES } from '../../src/lib/diagnose/engine';
+import { checkLogText, decodeLogBytes, LogInputError } from '../../src/lib/diagnose/input';
 
 /** The first 64 KiB of the node executable: real binary data. */
 function executableHead(): Uint8Array {
@@ -17,8 +17,7 @@ function executableHead(): Uint8Array {
   return head;
 }
 
-const bytes = (...parts: (string | number[])[]) =>
-  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
+const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
 
 describe('log input: binary or text', () => {
   it('accepts a short log with one Latin-1 byte (one undecodable character is not binary data)', () => {

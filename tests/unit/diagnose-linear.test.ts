@@ -2,7 +2,7 @@
  * Adversarial inputs finish in linear time. Asserted on scaling, not on a wall-clock limit, two ways:
  * - operation counts, which are exact: doubling the input doubles the characters the signature
  *   set scans and the single-signature line tests (within 5%), and never exceeds one scan per
- *   character and one test per line and signature;
+ *   character, one test per line and signature or context line, and two tokens per character;
  * - CPU time: the time for 2× the input is 1.4–3× the time for the input (linear gives 2×,
  *   quadratic 4×). Each ratio is the median of ROUNDS pairs of runs, the two sizes measured back
  *   to back so that load from other processes on this 2-core machine hits both; a median outside
@@ -16,7 +16,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { compileDiagnoser, MAX_LOG_BYTES, type DiagnosableIssue, type Diagnoser } from '../../src/lib/diagnose';
+import { compileDiagnoser, MAX_LOG_BYTES, type DiagnosableIssue, type Diagnoser } from '../../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 
 const ROUNDS = 5;
@@ -60,7 +60,9 @@ function expectLinear(make: (n: number) => string, n: number, d = diagnoser): vo
   const { lineCount } = d.diagnose(large);
   const { scannedChars, lineTests } = d.stats;
   expect(scannedChars, label).toBeLessThanOrEqual(large.length);
-  expect(lineTests, label).toBeLessThanOrEqual(lineCount * d.signatureCount);
+  expect(lineTests, label).toBeLessThanOrEqual(lineCount * d.matcherCount);
+  // The text ranking reads at most two tokens per character (a compound token and its parts start at the same place).
+  expect(d.stats.tokens, label).toBeLessThanOrEqual(2 * large.length);
   // Twice the work within 5%; both are 0 when nothing is left to scan (10 MiB of ESC is all
   // terminal escape, removed before matching) or no signature is near.
   expect(Math.abs(scannedChars - 2 * smallChars), `${label}: scanned characters ${smallChars} → ${scannedChars}`).toBeLessThanOrEqual(0.1 * smallChars);
@@ -79,9 +81,7 @@ describe('linear time on adversarial input', () => {
   });
 
   it('100 000 lines of near-misses of every signature', () => {
-    const nearMisses = issues.flatMap((i) =>
-      i.signatures.map((s) => (s.text ?? s.regex!).replace(/[\\^$()[\]?*+.|{}]/g, '').slice(0, -1)),
-    );
+    const nearMisses = issues.flatMap((i) => i.signatures.map((s) => (s.text ?? s.regex!).replace(/[\\^$()[\]?*+.|{}]/g, '').slice(0, -1)));
     // About 100 characters a line: 50 000 lines are 5 MiB, 100 000 lines 10 MiB.
     const make = (lines: number) => Array.from({ length: lines }, (_, i) => `${nearMisses[i % nearMisses.length]} ${i} `.padEnd(100, '~')).join('\n');
     expectLinear(make, 50_000);
@@ -94,7 +94,18 @@ describe('linear time on adversarial input', () => {
   });
 
   it('a signature with nested quantifiers (exponential in a backtracking engine) stays linear', () => {
-    const redos = compileDiagnoser([{ id: 'redos', title: 'ReDoS', packages: ['x'], status: 'open', signatures: [{ regex: '^(a+)+b', weight: 9 }, { regex: '(x|x?)*y', weight: 9 }] }]);
+    const redos = compileDiagnoser([
+      {
+        id: 'redos',
+        title: 'ReDoS',
+        packages: ['x'],
+        status: 'open',
+        signatures: [
+          { regex: '^(a+)+b', weight: 9, source: 'https://example.org/redos' },
+          { regex: '(x|x?)*y', weight: 9, source: 'https://example.org/redos' },
+        ],
+      },
+    ]);
     expectLinear((n) => 'a'.repeat(n), 2_000_000, redos);
     expectLinear((n) => 'x'.repeat(n), 2_000_000, redos);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileDiagnoser, mostDistinctiveLine, SignatureCompileError, SPECIFIC_WEIGHT, type DiagnosableIssue } from '../../src/lib/diagnose';
-import { normalizeLine } from '../../src/lib/log-normalize';
-import { compileSignature } from '../../src/lib/signature';
+import { compileDiagnoser, mostDistinctiveLine, SignatureCompileError, SPECIFIC_WEIGHT, type DiagnosableIssue } from '../../src/lib/diagnose/engine';
+import { normalizeLine } from '../../src/lib/diagnose/log-normalize';
+import { compileSignature } from '../../src/lib/diagnose/signature';
 import type { Signature } from '../../src/schemas/issue';
 
 const sig = (s: Partial<Signature> & ({ text: string } | { regex: string })): Signature => ({ weight: 5, ...s }) as Signature;
@@ -11,7 +11,11 @@ const curl: DiagnosableIssue = {
   title: 'Segfault at teardown in the CXI provider',
   packages: ['libfabric', 'libcurl'],
   status: 'workaround',
-  signatures: [sig({ text: 'cxip_curl_fini', weight: 8 }), sig({ regex: '/usr/lib(64)?/libcurl\\.so', weight: 6 }), sig({ text: 'Segmentation fault', weight: 1 })],
+  signatures: [
+    sig({ text: 'cxip_curl_fini', weight: 8 }),
+    sig({ regex: '/usr/lib(64)?/libcurl\\.so', weight: 6 }),
+    sig({ text: 'Segmentation fault', weight: 1 }),
+  ],
 };
 const finalize: DiagnosableIssue = {
   id: 'finalize-generic',
@@ -82,14 +86,29 @@ describe('diagnose', () => {
   });
 
   it('finds the same evidence as testing every signature on every line, across block boundaries (fuzzed)', () => {
-    const pieces = ['cxip_curl_fini', 'fuse_kernel.h:3:4: error: conflicting types', ' /usr/lib/libcurl.so', 'MPI_Finalize', 'LIBFUSE-2.9', 'x'.repeat(700), '[nid000001:1] ', '\x1b[0m', ''];
+    const pieces = [
+      'cxip_curl_fini',
+      'fuse_kernel.h:3:4: error: conflicting types',
+      ' /usr/lib/libcurl.so',
+      'MPI_Finalize',
+      'LIBFUSE-2.9',
+      'x'.repeat(700),
+      '[nid000001:1] ',
+      '\x1b[0m',
+      '',
+    ];
     let s = 7;
-    const random = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) lines.push(pieces[Math.floor(random() * pieces.length)]! + pieces[Math.floor(random() * pieces.length)]!);
     const log = lines.join('\n');
     const got = new Map<string, number[]>();
-    for (const m of diagnoser.diagnose(log).matches) for (const e of m.evidence) got.set(`${m.id}/${e.index}`, e.lines.map((l) => l.n));
+    for (const m of diagnoser.diagnose(log).matches)
+      for (const e of m.evidence)
+        got.set(
+          `${m.id}/${e.index}`,
+          e.lines.map((l) => l.n),
+        );
     for (const issue of [curl, build]) {
       // The naive way: each signature on each line; a line belongs to the heaviest signature it
       // matches; a signature counts when it owns a line, and then shows all its lines.
@@ -153,7 +172,7 @@ describe('requires', () => {
     title: 'A compile error that proves the issue only next to its header',
     packages: ['libfuse'],
     status: 'open',
-    signatures: [sig({ text: 'fuse_kernel.h', weight: 2 }), sig({ regex: "conflicting types for .?int64_t", weight: 7, requires: [0] })],
+    signatures: [sig({ text: 'fuse_kernel.h', weight: 2 }), sig({ regex: 'conflicting types for .?int64_t', weight: 7, requires: [0] })],
   };
   const d = compileDiagnoser([header]);
 
@@ -172,7 +191,11 @@ describe('a log line counts once per issue', () => {
     title: 'OFI poll failed',
     packages: ['cray-mpich'],
     status: 'open',
-    signatures: [sig({ regex: 'handle_cq_error\\(\\d+\\): OFI poll failed', weight: 8 }), sig({ text: 'PTLTE_NOT_FOUND', weight: 6 }), sig({ text: 'OFI poll failed', weight: 5 })],
+    signatures: [
+      sig({ regex: 'handle_cq_error\\(\\d+\\): OFI poll failed', weight: 8 }),
+      sig({ text: 'PTLTE_NOT_FOUND', weight: 6 }),
+      sig({ text: 'OFI poll failed', weight: 5 }),
+    ],
   };
   const d = compileDiagnoser([curl, overlapping]);
   const pollLine = 'MPIDI_OFI_handle_cq_error(1062): OFI poll failed (ofi_events.c:1064:MPIDI_OFI_handle_cq_error:Input/output error - PTLTE_NOT_FOUND)';

@@ -28,7 +28,10 @@ export function importGraph(root: string): Graph {
   const graph: Graph = new Map();
   for (const file of filesUnder(root)) {
     const text = readFileSync(file, 'utf8');
-    graph.set(file, [...text.matchAll(IMPORT)].map((m) => resolveModule(file, m[1]!)).filter((p): p is string => p !== undefined));
+    graph.set(
+      file,
+      [...text.matchAll(IMPORT)].map((m) => resolveModule(file, m[1]!)).filter((p): p is string => p !== undefined),
+    );
   }
   return graph;
 }
@@ -77,6 +80,13 @@ describe('the import graph of src/', () => {
       ['d', ['a']],
     ]);
     expect(findCycle(graph)).toEqual(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b']], ['b', []]]))).toBeUndefined();
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_FILTER, filterToSearch, matchesFilter, parseFilter, parseVersions } from '../../src/lib/records/issue-filter';
 
-const row = { packages: ['libfabric'], status: 'workaround', area: 'cxi', text: 'segfault at teardown libcurl.so.4', affected: ['libfabric@2.0.0', 'libfabric@main'] };
+const row = {
+  packages: ['libfabric'],
+  status: 'workaround',
+  area: 'cxi',
+  text: 'segfault at teardown libcurl.so.4',
+  affected: ['libfabric@2.0.0', 'libfabric@main'],
+};
 
 describe('issue filter', () => {
   it('round-trips through the URL and drops unknown values', () => {

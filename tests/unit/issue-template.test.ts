@@ -7,10 +7,11 @@ import { issueSchema } from '../../src/schemas/issue';
 
 /** Dotted key paths of a YAML node (a list's items together). */
 function yamlPaths(node: Node | null | undefined, prefix = ''): string[] {
-  if (isMap(node)) return node.items.flatMap((pair) => {
-    const key = `${prefix}${String((pair.key as { value: unknown }).value)}`;
-    return [key, ...yamlPaths(pair.value as Node, `${key}.`)];
-  });
+  if (isMap(node))
+    return node.items.flatMap((pair) => {
+      const key = `${prefix}${String((pair.key as { value: unknown }).value)}`;
+      return [key, ...yamlPaths(pair.value as Node, `${key}.`)];
+    });
   if (isSeq(node)) return [...new Set(node.items.flatMap((item) => yamlPaths(item as Node, prefix)))];
   return [];
 }
@@ -20,7 +21,11 @@ function schemaPaths(schema: Record<string, unknown>, prefix = ''): string[] {
   const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(props).flatMap(([name, sub]) => {
     const key = `${prefix}${name}`;
-    const branches = [sub, (sub.items as Record<string, unknown>) ?? {}, ...(((sub.anyOf ?? (sub.items as Record<string, unknown>)?.anyOf) as Record<string, unknown>[]) ?? [])];
+    const branches = [
+      sub,
+      (sub.items as Record<string, unknown>) ?? {},
+      ...(((sub.anyOf ?? (sub.items as Record<string, unknown>)?.anyOf) as Record<string, unknown>[]) ?? []),
+    ];
     return [key, ...new Set(branches.flatMap((b) => schemaPaths(b, `${key}.`)))];
   });
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toDisplayText } from '../../src/lib/log-normalize';
+import { NORMALIZE_RULES, normalizeDisplayText, normalizeLine, showControls, toDisplayText } from '../../src/lib/diagnose/log-normalize';
 
 /** Small deterministic PRNG, so a failing fuzz case can be replayed. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('normalization rules', () => {

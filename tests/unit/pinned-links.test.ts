@@ -14,9 +14,7 @@ const ROOTS = ['content', 'src/content/docs'];
 const SKIP = ['content/templates/'];
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 // building.mdx builds one link from the recipe's Spack ref (`${spackCommit}`); check that value instead.
@@ -24,9 +22,13 @@ const SPACK_REF = '${spackCommit}';
 
 describe('links into repository code are pinned', () => {
   it('knows tags and commits from branches', () => {
-    for (const ref of ['v2.0.0', 'v2.23.4-1', 'v1.13.0-aws', 'develop-2025-01-05', 'slurm-24-11-5-1', 'f55ddabdb0d022ec74582873659db588c73fcac6']) expect(isPinnedRef(ref), ref).toBe(true);
+    for (const ref of ['v2.0.0', 'v2.23.4-1', 'v1.13.0-aws', 'develop-2025-01-05', 'slurm-24-11-5-1', 'f55ddabdb0d022ec74582873659db588c73fcac6'])
+      expect(isPinnedRef(ref), ref).toBe(true);
     for (const ref of ['main', 'master', 'develop', 'releases', 'f55ddab', 'gh-pages', 'mch-v6-v0.19']) expect(isPinnedRef(ref), ref).toBe(false);
-    expect(unpinnedRefs('see https://github.com/eth-cscs/stackinator/tree/releases/v5/docs and https://github.com/o/r/blob/main/x.c#L3')).toEqual(['releases', 'main']);
+    expect(unpinnedRefs('see https://github.com/eth-cscs/stackinator/tree/releases/v5/docs and https://github.com/o/r/blob/main/x.c#L3')).toEqual([
+      'releases',
+      'main',
+    ]);
   });
 
   it.each(ROOTS.flatMap(filesUnder).filter((f) => !SKIP.some((dir) => f.startsWith(dir))))('%s', (file) => {

@@ -29,8 +29,12 @@ describe('edit links', () => {
   it('point at the repository editor when the build is told the repository', async () => {
     const { repoEditUrl } = await import('../../src/lib/site');
     expect(repoEditUrl({}, 'content/issues/a.yaml')).toBeUndefined();
-    expect(repoEditUrl({ UENV_KB_REPO_URL: 'https://github.com/o/kb/' }, 'content/issues/a.yaml')).toBe('https://github.com/o/kb/edit/main/content/issues/a.yaml');
-    expect(repoEditUrl({ UENV_KB_REPO_URL: 'https://gitlab.example.org/g/kb', UENV_KB_REPO_BRANCH: 'dev' }, 'x.yaml')).toBe('https://gitlab.example.org/g/kb/edit/dev/x.yaml');
+    expect(repoEditUrl({ UENV_KB_REPO_URL: 'https://github.com/o/kb/' }, 'content/issues/a.yaml')).toBe(
+      'https://github.com/o/kb/edit/main/content/issues/a.yaml',
+    );
+    expect(repoEditUrl({ UENV_KB_REPO_URL: 'https://gitlab.example.org/g/kb', UENV_KB_REPO_BRANCH: 'dev' }, 'x.yaml')).toBe(
+      'https://gitlab.example.org/g/kb/edit/dev/x.yaml',
+    );
     expect(() => repoEditUrl({ UENV_KB_REPO_URL: 'https://x"onmouseover="a/b/c' }, 'x')).toThrow(/UENV_KB_REPO_URL/);
     expect(() => repoEditUrl({ UENV_KB_REPO_URL: 'javascript:alert(1)' }, 'x')).toThrow(/UENV_KB_REPO_URL/);
   });

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesText, parseCatalogue, parseRuns, performanceUrl, referenceBounds, referenceShape, resultsOf, sourceLabel, sourceLinks } from '../../src/lib/reframe-checks';
+import {
+  bytesText,
+  parseCatalogue,
+  parseRuns,
+  performanceUrl,
+  referenceBounds,
+  referenceShape,
+  resultsOf,
+  sourceLabel,
+  sourceLinks,
+} from '../../src/lib/reframe-checks';
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const catalogue = parseCatalogue(readJson('runbooks/reframe/checks.json'));
@@ -13,7 +23,17 @@ describe('runbooks/reframe/checks.json', () => {
     const names = catalogue.checks.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['StoreLinkageAudit', 'SingleLibcurlAtRuntime', 'CxiFabricDomains', 'OsuBandwidthHost', 'OsuLatencyDevice', 'NcclAllReduce', 'NcclSendRecv', 'MpiTeardownClean', 'NcclTeardownClean']),
+      expect.arrayContaining([
+        'StoreLinkageAudit',
+        'SingleLibcurlAtRuntime',
+        'CxiFabricDomains',
+        'OsuBandwidthHost',
+        'OsuLatencyDevice',
+        'NcclAllReduce',
+        'NcclSendRecv',
+        'MpiTeardownClean',
+        'NcclTeardownClean',
+      ]),
     );
     for (const check of catalogue.checks) expect(check.proves.length, check.name).toBeGreaterThan(40);
   });
@@ -47,9 +67,11 @@ describe('reference wording', () => {
     expect(bytesText(1000)).toBe('1000 B');
   });
   it('labels pinned GitHub sources by repository, commit, file and lines', () => {
-    expect(sourceLabel('https://github.com/eth-cscs/cscs-reframe-tests/blob/2f813557625e1294b277a698338f82f398bea7b8/checks/microbenchmarks/mpi/osu/osu_run.py#L75-L80')).toBe(
-      'eth-cscs/cscs-reframe-tests@2f81355 osu_run.py#L75-L80',
-    );
+    expect(
+      sourceLabel(
+        'https://github.com/eth-cscs/cscs-reframe-tests/blob/2f813557625e1294b277a698338f82f398bea7b8/checks/microbenchmarks/mpi/osu/osu_run.py#L75-L80',
+      ),
+    ).toBe('eth-cscs/cscs-reframe-tests@2f81355 osu_run.py#L75-L80');
     expect(sourceLinks('https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L1-L2 and #L9-L12')).toEqual([
       { href: 'https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L1-L2', label: 'o/r@2f81355 b.py#L1-L2' },
       { href: 'https://github.com/o/r/blob/2f813557625e1294b277a698338f82f398bea7b8/a/b.py#L9-L12', label: 'o/r@2f81355 b.py#L9-L12' },
@@ -67,11 +89,22 @@ describe('performance results', () => {
     label,
     date,
     reframe: '4.10.4',
-    results: [{ check: 'OsuBandwidthHost', partition: 'daint:normal', environ: 'network', result: 'pass', metrics: [{ name: 'bandwidth', value, unit: 'MB/s', reference: 24000, lower: -0.15, upper: null, result: 'pass' }] }],
+    results: [
+      {
+        check: 'OsuBandwidthHost',
+        partition: 'daint:normal',
+        environ: 'network',
+        result: 'pass',
+        metrics: [{ name: 'bandwidth', value, unit: 'MB/s', reference: 24000, lower: -0.15, upper: null, result: 'pass' }],
+      },
+    ],
   });
-  it('lists a check\'s results over stack versions, oldest first', () => {
+  it("lists a check's results over stack versions, oldest first", () => {
     const runs = parseRuns({ 'b.json': run('v2', '2026-12-02T10:00:00+0000', 23000), 'a.json': run('v1', '2026-11-01T10:00:00+0000', 22000) });
-    expect(resultsOf(runs, 'OsuBandwidthHost').map((r) => [r.label, r.value])).toEqual([['v1', 22000], ['v2', 23000]]);
+    expect(resultsOf(runs, 'OsuBandwidthHost').map((r) => [r.label, r.value])).toEqual([
+      ['v1', 22000],
+      ['v2', 23000],
+    ]);
     expect(resultsOf(runs, 'NcclAllReduce')).toEqual([]);
   });
   it('names the file and the field of a malformed result', () => {

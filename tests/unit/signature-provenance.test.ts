@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
-import { compileSignature } from '../../src/lib/signature';
-import { normalizeDisplayText, toDisplayText } from '../../src/lib/log-normalize';
+import { compileSignature } from '../../src/lib/diagnose/signature';
+import { normalizeDisplayText, toDisplayText } from '../../src/lib/diagnose/log-normalize';
 
 const CORPUS = 'tests/fixtures/logs';
 const CODE_LINE = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/.+#L\d+(?:-L\d+)?$/;
@@ -29,7 +29,8 @@ const verbatimLogs = readdirSync(CORPUS).flatMap((dir) =>
  */
 const KNOWN_GAPS: Record<string, string> = {
   'hdf5-direct-vfd-variant[0]': "Spack's variant error is built from a format string in lib/spack (not mirrored here); no public log names direct-vfd",
-  'cray-mpich-external-gtl-prefix[2]': "autoconf's generic message; its public log (spack#40823) is not in the corpus yet and autoconf's source is not on GitHub",
+  'cray-mpich-external-gtl-prefix[2]':
+    "autoconf's generic message; its public log (spack#40823) is not in the corpus yet and autoconf's source is not on GitHub",
 };
 
 const report: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSignature, signatureProblem } from '../../src/lib/signature';
+import { compileSignature, signatureProblem } from '../../src/lib/diagnose/signature';
 import { parseKnowledgeBase } from '../../src/lib/records/knowledge-base';
 import { formatError } from '../../src/lib/yaml-source';
 import type { Signature } from '../../src/schemas/issue';
@@ -40,21 +40,34 @@ describe('signatures', () => {
   });
 
   it('a bad signature fails the knowledge base (and so the site build) naming its file, line and field', () => {
-    const pkg = { file: 'content/packages/libfabric.yaml', text: 'id: libfabric\ntitle: libfabric\nsummary: s\nwhy: w\nrole: network\nupstream:\n  - {url: "https://example.org/", title: t, kind: source, shows: s}\n' };
+    const pkg = {
+      file: 'content/packages/libfabric.yaml',
+      text: 'id: libfabric\ntitle: libfabric\nsummary: s\nwhy: w\nrole: network\nupstream:\n  - {url: "https://example.org/", title: t, kind: source, shows: s}\n',
+    };
     const issue = (signatures: string) => ({
       file: 'content/issues/bad.yaml',
       text: `id: bad\ntitle: A bad issue\npackages: [libfabric]\nstatus: open\nsymptoms: [x]\nsignatures:\n${signatures}cause: c\narea: cxi\naffected: {architectures: [any]}\nlinks:\n  - {url: "https://example.org/", title: t, kind: issue, shows: s}\nfirst_seen: 2025-01-01\nlast_verified: 2025-01-01\n`,
     });
-    const regex = parseKnowledgeBase([issue("  - text: fine\n    source: https://example.org/src.c#L1\n  - regex: '(a)\\1'\n    source: https://example.org/src.c#L1\n")], [pkg]).errors.map(formatError);
+    const regex = parseKnowledgeBase(
+      [issue("  - text: fine\n    source: https://example.org/src.c#L1\n  - regex: '(a)\\1'\n    source: https://example.org/src.c#L1\n")],
+      [pkg],
+    ).errors.map(formatError);
     expect(regex).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:9:12: signatures\.1\.regex: regex does not compile as RE2/)]);
-    const requires = parseKnowledgeBase([issue('  - text: fine\n    requires: [0, 4]\n    source: https://example.org/src.c#L1\n')], [pkg]).errors.map(formatError);
+    const requires = parseKnowledgeBase([issue('  - text: fine\n    requires: [0, 4]\n    source: https://example.org/src.c#L1\n')], [pkg]).errors.map(
+      formatError,
+    );
     expect(requires).toEqual([
       expect.stringMatching(/^content\/issues\/bad\.yaml:8:16: signatures\.0\.requires\.0: must name another signature of this issue \(0–0, not 0\)/),
       expect.stringMatching(/signatures\.0\.requires\.1: must name another signature/),
     ]);
-    const empty = parseKnowledgeBase([issue("  - text: fine\n    source: https://example.org/src.c#L1\n  - regex: '(?:)'\n    source: https://example.org/src.c#L1\n")], [pkg]).errors.map(formatError);
+    const empty = parseKnowledgeBase(
+      [issue("  - text: fine\n    source: https://example.org/src.c#L1\n  - regex: '(?:)'\n    source: https://example.org/src.c#L1\n")],
+      [pkg],
+    ).errors.map(formatError);
     expect(empty).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:9:12: signatures\.1\.regex: regex matches the empty string/)]);
     const text = parseKnowledgeBase([issue('  - text: "pid 4242 died"\n    source: https://example.org/src.c#L1\n')], [pkg]).errors.map(formatError);
-    expect(text).toEqual([expect.stringMatching(/^content\/issues\/bad\.yaml:7:11: signatures\.0\.text: never matches a normalized log line; .*"pid PID died"/)]);
+    expect(text).toEqual([
+      expect.stringMatching(/^content\/issues\/bad\.yaml:7:11: signatures\.0\.text: never matches a normalized log line; .*"pid PID died"/),
+    ]);
   });
 });

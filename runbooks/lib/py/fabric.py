@@ -18,7 +18,7 @@ from typing import List, Optional
 import perf
 from allow import inside
 from inputs import MIB, InputError, read_text
-from report import finish, usage_error, verdict
+from report import add_judged_options, finish, usage_error, verdict
 from runtime import parse_debug
 
 _DOMAIN = re.compile(r"^\s*domain:\s*(\S+)\s*$", re.M)
@@ -40,9 +40,7 @@ def main(argv: List[str]) -> int:
     for opt in ("--store", "--provider", "--fi-info", "--dir"):
         parser.add_argument(opt, required=True)
     parser.add_argument("--cxi-domains", type=int, default=4)
-    parser.add_argument("--references")
-    parser.add_argument("--system")
-    parser.add_argument("--json")
+    add_judged_options(parser)
     args = parser.parse_args(argv)
     try:
         output = read(args.dir, "out") or ""
@@ -80,17 +78,17 @@ def main(argv: List[str]) -> int:
         lines.append(f"no-hmem: fi_info -p {args.provider} -c FI_HMEM lists nothing: this libfabric cannot use GPU memory (built without CUDA?)")
     notes = []
     if args.provider == "cxi":
+        def expect_nics(kind: str, found: list, what: str) -> None:
+            if len(found) != args.cxi_domains:
+                violations.append({"kind": kind, "expected": args.cxi_domains, "found": found})
+                lines.append(f"{kind}: {what} {len(found)} {found}, expected {args.cxi_domains}")
+
         cxi = [d for d in domains if d.startswith("cxi")]
-        if len(cxi) != args.cxi_domains:
-            violations.append({"kind": "cxi-domains", "expected": args.cxi_domains, "found": cxi})
-            lines.append(f"cxi-domains: the node shows {len(cxi)} CXI domain(s) {cxi}, expected {args.cxi_domains}")
+        expect_nics("cxi-domains", cxi, "the node's CXI domains:")
         if cxi_stat is None:
             notes.append("cxi_stat: not in the stack")
         else:
-            hsn = sorted(set(_HSN.findall(cxi_stat)))
-            if len(hsn) != args.cxi_domains:
-                violations.append({"kind": "hsn-devices", "expected": args.cxi_domains, "found": hsn})
-                lines.append(f"hsn-devices: cxi_stat shows {len(hsn)} network device(s) {hsn}, expected {args.cxi_domains}")
+            expect_nics("hsn-devices", sorted(set(_HSN.findall(cxi_stat))), "cxi_stat's network devices:")
         if loopback is None:
             notes.append("cxi_gpu_loopback_bw: not in the stack")
         else:

@@ -22,7 +22,7 @@ import perf
 from elf import Resolver
 from inputs import MIB, InputError, read_text
 from provider_proof import mpich_providers, names_provider
-from report import finish, task_signals, usage_error, verdict
+from report import add_judged_options, finish, task_signals, usage_error, verdict
 
 _RANK = re.compile(r"^mpi_check rank=(\d+) size=(\d+) host=(\S+)(?: buffers=(\w+))?$", re.M)
 _ALLREDUCE = re.compile(r"^mpi_check allreduce sum=(\d+) expected=(\d+)$", re.M)
@@ -85,15 +85,13 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--status", type=int, required=True)
     parser.add_argument("--output", required=True)
     parser.add_argument("--err")
-    parser.add_argument("--references")
-    parser.add_argument("--system")
+    add_judged_options(parser)
     parser.add_argument("--provider", help="require MPICH_OFI_VERBOSE output naming this provider (cray-mpich)")
     parser.add_argument("--device-output")
     parser.add_argument("--device-err")
     parser.add_argument("--device-status", type=int, default=0)
     parser.add_argument("--device-program")
     parser.add_argument("--device-skip")
-    parser.add_argument("--json")
     args = parser.parse_args(argv)
     try:
         out = read_text(args.output, "--output", LOG_LIMIT, strict=False)

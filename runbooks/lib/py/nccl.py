@@ -22,7 +22,7 @@ from typing import List, Optional, Tuple
 import perf
 from inputs import MIB, InputError, read_text
 from provider_proof import NCCL_PLUGIN_PATTERN, NCCL_PROVIDER_PATTERN, nccl_provider_proven
-from report import finish, task_signals, usage_error, verdict
+from report import add_judged_options, finish, task_signals, usage_error, verdict
 
 # NCCL_DEBUG=INFO on 8 ranks writes a few MB; the cap only stops a device or a wrong file.
 LOG_LIMIT = 64 * MIB
@@ -144,11 +144,9 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--nodes", type=int)
     parser.add_argument("--tasks-per-node", type=int)
     parser.add_argument("--provider", default="cxi")
-    parser.add_argument("--references")
-    parser.add_argument("--system")
+    add_judged_options(parser)
     parser.add_argument("--min-busbw", type=float)
     parser.add_argument("--skip")
-    parser.add_argument("--json")
     args = parser.parse_args(argv)
     if args.skip:
         return finish({"check": "nccl", "status": "skipped", "summary": f"skipped: {args.skip}", "violations": []}, args.json, [])

@@ -18,6 +18,13 @@ def usage_error(message: str):
     sys.exit(EXIT_USAGE)
 
 
+def add_judged_options(parser) -> None:
+    """The options of every check judged against the performance references: which file, which system, where the report goes."""
+    parser.add_argument("--references")
+    parser.add_argument("--system")
+    parser.add_argument("--json")
+
+
 def verdict(check: str, violations: list, summary: str, **details) -> dict:
     """A check's report: it fails when there is any violation; details follow the summary."""
     return {"check": check, "status": "fail" if violations else "pass", "summary": summary, **details, "violations": violations}

@@ -81,7 +81,8 @@ function checkFiles(c: Checker, input: CheckInput): void {
   for (const hook of ['pre-install', 'post-install']) {
     const file = `${recipeDir}/${hook}`;
     if (dirs.has(file)) c.errors.push(fileError(file, `${hook} must be a file (a script run in the build sandbox)`));
-    else if (files.has(file) && !c.recipe.files.get(file)!.startsWith('#!')) c.errors.push(fileError(file, `${hook} must start with a #! line naming its interpreter`));
+    else if (files.has(file) && !c.recipe.files.get(file)!.startsWith('#!'))
+      c.errors.push(fileError(file, `${hook} must start with a #! line naming its interpreter`));
   }
   if (files.has(`${recipeDir}/extra`)) c.errors.push(fileError(`${recipeDir}/extra`, 'extra must be a directory (copied to <mount>/meta/extra)'));
 
@@ -112,7 +113,8 @@ function checkCompilers(c: Checker, compilers: RecipeCompilers, source: YamlSour
 function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSource, compilers: RecipeCompilers | undefined): void {
   const views = new Map<string, string>();
   for (const [name, env] of Object.entries(envs)) {
-    if (name === 'uenv_tools') c.errors.push(keyErrorAt(source, [name], 'uenv_tools is reserved from stackinator v6 on (our rule, so the recipe can move to v6)'));
+    if (name === 'uenv_tools')
+      c.errors.push(keyErrorAt(source, [name], 'uenv_tools is reserved from stackinator v6 on (our rule, so the recipe can move to v6)'));
     env.compiler.forEach((comp, i) => {
       if (!compilers) return;
       if (comp.toolchain === 'llvm' && !compilers.llvm) {
@@ -141,11 +143,13 @@ function checkEnvironments(c: Checker, envs: RecipeEnvironments, source: YamlSou
       const bad = specLintProblem(s);
       if (bad) return c.at(source, [name, 'specs', i], bad);
       const spec = parseSpec(s);
-      if (['gcc', 'llvm', 'nvhpc'].includes(spec.name)) c.at(source, [name, 'specs', i], `${spec.name} is a compiler: list it in compilers.yaml and compiler:, not in specs`);
+      if (['gcc', 'llvm', 'nvhpc'].includes(spec.name))
+        c.at(source, [name, 'specs', i], `${spec.name} is a compiler: list it in compilers.yaml and compiler:, not in specs`);
       else if (mpiName && spec.name === mpiName) c.at(source, [name, 'specs', i], `${mpiName} is added from mpi: — remove it from specs`);
     });
     for (const view of Object.keys(env.views)) {
-      if (RESERVED_VIEWS.includes(view)) c.errors.push(keyErrorAt(source, [name, 'views', view], `the view name "${view}" is reserved (stackinator adds it to meta/env.json)`));
+      if (RESERVED_VIEWS.includes(view))
+        c.errors.push(keyErrorAt(source, [name, 'views', view], `the view name "${view}" is reserved (stackinator adds it to meta/env.json)`));
       const first = views.get(view);
       // stackinator v5 means to reject this (its check never fires); v6 does: views share <mount>/env/<name>.
       if (first) c.errors.push(keyErrorAt(source, [name, 'views', view], `duplicate view name "${view}" (also in environment ${first})`));
@@ -209,11 +213,19 @@ function checkPackagePages(c: Checker, pages: RecipeFile[]): void {
     const variant = value.pulled_in?.of;
     if (typeof variant === 'string') {
       if (!variants.has(variant)) {
-        c.at(source, ['pulled_in', 'of'], `"${name}" is pulled in by ${variant}, but no environment in ${recipeDir}/environments.yaml sets that variant (rule: a package without a spec is pulled in by a variant the recipe sets)`);
+        c.at(
+          source,
+          ['pulled_in', 'of'],
+          `"${name}" is pulled in by ${variant}, but no environment in ${recipeDir}/environments.yaml sets that variant (rule: a package without a spec is pulled in by a variant the recipe sets)`,
+        );
       }
       continue;
     }
-    c.at(source, [field], `no spec for "${name}" in ${recipeDir} or ${systemDir}: add it to environments.yaml, packages.yaml or the cluster packages.yaml, or say which variant pulls it in (pulled_in), or give it role platform (rule: every package page has a spec)`);
+    c.at(
+      source,
+      [field],
+      `no spec for "${name}" in ${recipeDir} or ${systemDir}: add it to environments.yaml, packages.yaml or the cluster packages.yaml, or say which variant pulls it in (pulled_in), or give it role platform (rule: every package page has a spec)`,
+    );
   }
 }
 

@@ -15,7 +15,7 @@ export function specOrigin(spec: PackageSpec): string {
     case 'mpi':
       return `built as the MPI of the "${spec.environment}" environment (stackinator's mpi: field)`;
     case 'packages':
-      return spec.external ? 'taken from the system: an external in the recipe, never built' : 'pinned in the recipe\'s packages.yaml and built from source';
+      return spec.external ? 'taken from the system: an external in the recipe, never built' : "pinned in the recipe's packages.yaml and built from source";
     case 'cluster':
       return spec.external ? 'taken from the system: an external in the cluster configuration, never built' : 'set by the cluster configuration';
   }

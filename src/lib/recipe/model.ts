@@ -224,4 +224,3 @@ export function parseRecipe(input: RecipeInput): Recipe {
     },
   };
 }
-

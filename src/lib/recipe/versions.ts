@@ -15,8 +15,7 @@ function asString(v: unknown): string | undefined {
 export function recipeVersions(recipe: Pick<Recipe, 'specs' | 'yaml' | 'recipeDir'>): string[] {
   const versions = recipe.specs.filter((s) => s.source !== 'cluster').map((s) => s.version);
   const compilers = recipe.yaml.get(join(recipe.recipeDir, 'compilers.yaml'))?.value as
-    | { bootstrap?: { spec?: unknown }; gcc?: { specs?: unknown }; llvm?: { specs?: unknown } }
-    | undefined;
+    { bootstrap?: { spec?: unknown }; gcc?: { specs?: unknown }; llvm?: { specs?: unknown } } | undefined;
   const compilerSpecs = [compilers?.bootstrap?.spec, ...[compilers?.gcc?.specs, compilers?.llvm?.specs].flatMap((l) => (Array.isArray(l) ? l : []))];
   versions.push(...compilerSpecs.map((s) => (typeof s === 'string' ? parseSpec(s).version : undefined)));
   const config = recipe.yaml.get(join(recipe.recipeDir, 'config.yaml'))?.value as { spack?: { commit?: unknown } } | undefined;

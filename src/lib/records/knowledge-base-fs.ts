@@ -27,7 +27,11 @@ export function assertContentDir(dir: string): void {
   const stats = statSync(dir, { throwIfNoEntry: false });
   if (!stats) throw new InputError(displayPath(dir), 'does not exist');
   if (!stats.isDirectory()) throw new InputError(displayPath(dir), 'is not a directory (give the content directory, e.g. content)');
-  const entries = new Set(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+  const entries = new Set(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name),
+  );
   const missing = ['issues', 'packages'].filter((d) => !entries.has(d));
   if (missing.length) throw new InputError(displayPath(dir), `is not a content directory: it has no ${missing.map((m) => `${m}/`).join(' or ')} folder`);
 }

@@ -5,7 +5,7 @@
 import { issueSchema, type Issue } from '../../schemas/issue';
 import { packageSchema, type Package } from '../../schemas/package';
 import { errorAt, nodeAtPath, parseYamlWith, type SourceError, type YamlSource } from '../yaml-source';
-import { signatureField, signatureProblem } from '../signature';
+import { signatureField, signatureProblem } from '../diagnose/signature';
 import type { z } from 'astro/zod';
 
 export interface RecordFile {
@@ -63,7 +63,8 @@ export function parseKnowledgeBase(issueFiles: RecordFile[], packageFiles: Recor
       const { file } = entry;
       // Point at `file:` when the record wrote the `{ file, path }` form, else at the list item.
       const at = nodeAtPath(source, ['workaround', 'files', i, 'file']) ? ['workaround', 'files', i, 'file'] : ['workaround', 'files', i];
-      if (repoFiles && !repoFiles.has(file)) errors.push(errorAt(source, at, `"${file}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
+      if (repoFiles && !repoFiles.has(file))
+        errors.push(errorAt(source, at, `"${file}" is not a file the site publishes (see PUBLISHED_SOURCES in src/lib/site.ts)`));
     });
     record.signatures.forEach((sig, i) => {
       const problem = signatureProblem(sig);

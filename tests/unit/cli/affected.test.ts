@@ -60,7 +60,11 @@ describe('spack.lock', () => {
   });
 
   it('reads the name-keyed records of lockfile version 1 and included environments', () => {
-    const v1 = JSON.stringify({ _meta: { 'file-type': 'spack-lockfile', 'lockfile-version': 1 }, roots: [], concrete_specs: { h: { nccl: { version: '2.19.3-1' }, dependencies: {} } } });
+    const v1 = JSON.stringify({
+      _meta: { 'file-type': 'spack-lockfile', 'lockfile-version': 1 },
+      roots: [],
+      concrete_specs: { h: { nccl: { version: '2.19.3-1' }, dependencies: {} } },
+    });
     expect(parseSpackLock(v1, 'v1.lock')).toEqual([{ name: 'nccl', version: '2.19.3-1', from: 'v1.lock' }]);
     const included = JSON.stringify({
       _meta: { 'file-type': 'spack-lockfile', 'lockfile-version': 5 },
@@ -81,7 +85,12 @@ describe('spack.lock', () => {
   });
 
   it('takes --spec NAME@VERSION and refuses anything else', () => {
-    expect(parseSpecArgument('libfabric@git.0123456789abcdef0123456789abcdef01234567=main')).toEqual({ name: 'libfabric', version: 'main', commit: '0123456789abcdef0123456789abcdef01234567', from: '--spec' });
+    expect(parseSpecArgument('libfabric@git.0123456789abcdef0123456789abcdef01234567=main')).toEqual({
+      name: 'libfabric',
+      version: 'main',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      from: '--spec',
+    });
     expect(() => parseSpecArgument('libfabric')).toThrow(/NAME@VERSION/);
     expect(() => parseSpecArgument('libfabric@2.0 +cuda')).toThrow(/NAME@VERSION/);
   });
@@ -130,7 +139,12 @@ describe('uenv-kb affected', () => {
     expect(hit.code).toBe(1);
     const doc = JSON.parse(hit.out);
     expect(doc.affected.map((a: { id: string }) => a.id)).toContain('cxi-libcurl-teardown-segfault');
-    expect(doc.affected.find((a: { id: string }) => a.id === 'cxi-libcurl-teardown-segfault')).toMatchObject({ package: 'libfabric', version: 'main', certainty: 'yes', url: expect.stringMatching(/\/issues\/cxi-libcurl-teardown-segfault\/$/) });
+    expect(doc.affected.find((a: { id: string }) => a.id === 'cxi-libcurl-teardown-segfault')).toMatchObject({
+      package: 'libfabric',
+      version: 'main',
+      certainty: 'yes',
+      url: expect.stringMatching(/\/issues\/cxi-libcurl-teardown-segfault\/$/),
+    });
     const none = await run('--spec', 'nccl@2.23.4-1');
     expect(none).toMatchObject({ code: 0, out: expect.stringMatching(/^no known issue applies/) });
   });
@@ -138,8 +152,14 @@ describe('uenv-kb affected', () => {
   it('names the file on bad input, exit 2', async () => {
     writeFileSync(join(dir, 'bad.lock'), '{"_meta":{"file-type":"spack-lockfile"},"concrete_specs":{"h":{"name":"nccl"}}}');
     mkdirSync(join(dir, 'a-directory'));
-    expect(await run(join(dir, 'bad.lock'))).toMatchObject({ code: 2, err: `uenv-kb affected: ${join(dir, 'bad.lock')}: concrete_specs.h: "nccl" has no version` });
-    expect(await run(join(dir, 'a-directory'))).toMatchObject({ code: 2, err: `uenv-kb affected: ${join(dir, 'a-directory')}: is a directory, not a regular file` });
+    expect(await run(join(dir, 'bad.lock'))).toMatchObject({
+      code: 2,
+      err: `uenv-kb affected: ${join(dir, 'bad.lock')}: concrete_specs.h: "nccl" has no version`,
+    });
+    expect(await run(join(dir, 'a-directory'))).toMatchObject({
+      code: 2,
+      err: `uenv-kb affected: ${join(dir, 'a-directory')}: is a directory, not a regular file`,
+    });
     expect(await run(join(dir, 'missing.lock'))).toMatchObject({ code: 2, err: expect.stringContaining('missing.lock: does not exist') });
     expect((await run()).code).toBe(2);
     expect((await run('--spec', 'libfabric')).err).toMatch(/NAME@VERSION/);

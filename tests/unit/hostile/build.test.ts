@@ -36,7 +36,10 @@ describe('the site build with hostile records', () => {
   it('refuses raw HTML and a javascript: link in record Markdown, naming the file and field (item 1)', () => {
     const { status, output, outDir } = build((c) => {
       const file = join(c, 'issues/fixture-teardown-segfault.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^cause: .*$/m, `cause: '<img src=x onerror="alert(1)"> <script>alert(2)</script> [fix](javascript:alert(3))'`));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(/^cause: .*$/m, `cause: '<img src=x onerror="alert(1)"> <script>alert(2)</script> [fix](javascript:alert(3))'`),
+      );
     });
     expect(status).not.toBe(0);
     expect(output).toMatch(/issues\/fixture-teardown-segfault\.yaml:\d+:\d+: cause: raw HTML/);

@@ -172,7 +172,7 @@ describe('what is not a content directory (item 5)', () => {
 });
 
 describe('record rules (items 17, 18)', () => {
-  it("an issue whose file name is not its id", async () => {
+  it('an issue whose file name is not its id', async () => {
     const dir = content();
     edit(dir, ISSUE, 'id: fixture-teardown-segfault', 'id: fixture-teardown-crash');
     const run = await runCli(['check-data', dir]);

@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { publicSiteUrl } from '../../../src/lib/site';
 
 describe('UENV_KB_SITE_URL', () => {
-  it.each(['https://x"onmouseover="alert(1)', "https://x'y.org", 'https://x y.org', 'https://user:pw@kb.example.org', 'https://kb.example.org/path', 'https://kb.example.org/?q=1', 'https://kb.example.org/#x', 'javascript:alert(1)', 'file:///etc/passwd', 'https://kb.example.org\n'])(
-    'refuses %j',
-    (value) => {
-      expect(() => publicSiteUrl({ UENV_KB_SITE_URL: value })).toThrow(`UENV_KB_SITE_URL: ${JSON.stringify(value)} is not an http(s) origin`);
-    },
-  );
+  it.each([
+    'https://x"onmouseover="alert(1)',
+    "https://x'y.org",
+    'https://x y.org',
+    'https://user:pw@kb.example.org',
+    'https://kb.example.org/path',
+    'https://kb.example.org/?q=1',
+    'https://kb.example.org/#x',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'https://kb.example.org\n',
+  ])('refuses %j', (value) => {
+    expect(() => publicSiteUrl({ UENV_KB_SITE_URL: value })).toThrow(`UENV_KB_SITE_URL: ${JSON.stringify(value)} is not an http(s) origin`);
+  });
 
   it.each([
     ['https://kb.example.org', 'https://kb.example.org'],

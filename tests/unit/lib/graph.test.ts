@@ -62,7 +62,12 @@ describe('the stack graph', () => {
   const pages = kb.packages.map((p) => p.record).filter((p) => p.role !== 'platform');
 
   it('has one linked node per package page, with its open-issue count', () => {
-    const graph = stackGraph(deps, pages, kb.issues.map((i) => i.record), () => undefined);
+    const graph = stackGraph(
+      deps,
+      pages,
+      kb.issues.map((i) => i.record),
+      () => undefined,
+    );
     const linked = graph.nodes.filter((n) => n.pageId);
     expect(linked.map((n) => n.pageId).sort()).toEqual(pages.map((p) => p.id).sort());
     const counts = openIssueCounts(kb.issues.map((i) => i.record));

@@ -54,16 +54,32 @@ describe('parseRunbookSteps', () => {
   it.each([
     ['a gap in the numbering', ok(1, 'a') + ok(3, 'b'), 'rb.sh:8:3: steps.b: is numbered 3, expected 2 (steps run 1..N without gaps)'],
     ['a duplicate slug', ok(1, 'a') + ok(2, 'a'), 'rb.sh:8:3: steps.a: duplicate step slug (also rb.sh:1)'],
-    ['a step without its function', '# @step 1 a: T\n# @doc D\n# @command\n#   x\necho not-a-function\n', 'rb.sh:5:1: steps.a: @step must be followed by the function that runs it'],
+    [
+      'a step without its function',
+      '# @step 1 a: T\n# @doc D\n# @command\n#   x\necho not-a-function\n',
+      'rb.sh:5:1: steps.a: @step must be followed by the function that runs it',
+    ],
     ['a step without @doc', '# @step 1 a: T\n# @command\n#   x\nf() {\n}\n', 'rb.sh:1:1: steps.a.doc: needs at least one @doc line'],
     ['a step without @command', '# @step 1 a: T\n# @doc D\nf() {\n}\n', 'rb.sh:1:1: steps.a.command: needs at least one @command block'],
-    ['an empty @command block', '# @step 1 a: T\n# @doc D\n# @command\n# @command\n#   x\nf() {\n}\n', 'rb.sh:3:1: steps.a.command: @command has no command lines below it'],
+    [
+      'an empty @command block',
+      '# @step 1 a: T\n# @doc D\n# @command\n# @command\n#   x\nf() {\n}\n',
+      'rb.sh:3:1: steps.a.command: @command has no command lines below it',
+    ],
     ['a malformed @step', '# @step one a: T\n', 'rb.sh:1:3: step: expected "@step <n> <slug>: Title" (slug in lowercase-hyphenated form)'],
     ['an upper-case slug', '# @step 1 Preflight: T\n', 'rb.sh:1:3: step: expected "@step <n> <slug>: Title" (slug in lowercase-hyphenated form)'],
-    ['a malformed @fails', '# @step 1 a: T\n# @doc D\n# @fails no colon here\n# @command\n#   x\nf() {\n}\n', 'rb.sh:3:3: steps.a.fails: expected "@fails <issue-id>: meaning"'],
+    [
+      'a malformed @fails',
+      '# @step 1 a: T\n# @doc D\n# @fails no colon here\n# @command\n#   x\nf() {\n}\n',
+      'rb.sh:3:3: steps.a.fails: expected "@fails <issue-id>: meaning"',
+    ],
     ['a marker outside a step', '# @doc stray\n', 'rb.sh:1:3: doc: @doc outside a step (put it after an @step line)'],
     ['an unknown marker', '  # @steps 1 a: T\n', 'rb.sh:1:5: steps: unknown marker @steps (known: @step, @doc, @command, @fails, @placeholder)'],
-    ['an undeclared placeholder', '# @step 1 a: T\n# @doc D\n# @command\n#   ls <dir>\nf() {\n}\n', 'rb.sh:3:3: steps.a.command: placeholder <dir> is not declared (add "# @placeholder <dir>: meaning")'],
+    [
+      'an undeclared placeholder',
+      '# @step 1 a: T\n# @doc D\n# @command\n#   ls <dir>\nf() {\n}\n',
+      'rb.sh:3:3: steps.a.command: placeholder <dir> is not declared (add "# @placeholder <dir>: meaning")',
+    ],
     ['a placeholder declared twice', '# @placeholder <d>: one\n# @placeholder <d>: two\n', 'rb.sh:2:3: placeholder.d: declared twice'],
     ['a malformed @placeholder', '# @placeholder d: no brackets\n', 'rb.sh:1:3: placeholder: expected "@placeholder <name>: meaning"'],
   ])('rejects %s with file:line:col', (_name, text, expected) => {
@@ -89,7 +105,9 @@ describe('checkIssueRefs', () => {
 describe('loadRunbookSteps', () => {
   it('throws one error listing every problem', () => {
     expect(() => loadRunbookSteps([FIXTURE], [])).toThrowError(RunbookStepsError);
-    expect(() => loadRunbookSteps([FIXTURE], [])).toThrowError(/two-steps\.sh:14:3: steps\.check-space\.fails: unknown issue "disk-full"[\s\S]*two-steps\.sh:29:3/);
+    expect(() => loadRunbookSteps([FIXTURE], [])).toThrowError(
+      /two-steps\.sh:14:3: steps\.check-space\.fails: unknown issue "disk-full"[\s\S]*two-steps\.sh:29:3/,
+    );
   });
 
   it('returns the steps when markers and issue ids are valid', () => {

@@ -7,7 +7,20 @@ import { loadRecipe } from '../../../../src/lib/recipe/recipe-fs';
 import { resolveSnippet } from '../../../../src/lib/recipe/snippet';
 
 /** The packages with a page on the site; each must get its spec from the recipe or cluster config. */
-const PAGE_PACKAGES = ['libfabric', 'libcxi', 'cxi-driver', 'cassini-headers', 'nccl', 'aws-ofi-nccl', 'cray-mpich', 'libfuse', 'curl', 'xpmem', 'faiss', 'hdf5'];
+const PAGE_PACKAGES = [
+  'libfabric',
+  'libcxi',
+  'cxi-driver',
+  'cassini-headers',
+  'nccl',
+  'aws-ofi-nccl',
+  'cray-mpich',
+  'libfuse',
+  'curl',
+  'xpmem',
+  'faiss',
+  'hdf5',
+];
 
 describe('parseSpec', () => {
   it.each([
@@ -96,7 +109,11 @@ describe('excerpts', () => {
   });
 
   it('cuts a YAML path with the comments above it', () => {
-    expect(recipe.excerpt('r/packages.yaml', 'packages.curl')).toEqual({ text: '# the reason\n# continues\ncurl:\n  buildable: false', startLine: 2, endLine: 5 });
+    expect(recipe.excerpt('r/packages.yaml', 'packages.curl')).toEqual({
+      text: '# the reason\n# continues\ncurl:\n  buildable: false',
+      startLine: 2,
+      endLine: 5,
+    });
     expect(recipe.excerpt('r/environments.yaml', 'env.specs.1')).toEqual({ text: '- b@2 +x', startLine: 5, endLine: 5 });
     expect(recipe.excerpt('r/environments.yaml', 'env.specs').text).toBe('specs:\n  # why\n  - a@1\n  - b@2 +x');
   });

@@ -21,11 +21,13 @@ export interface NormalizeRule {
 /** Terminal escape sequences and stray control characters; removed from the displayed text too. */
 const DISPLAY_RULES: NormalizeRule[] = [
   {
-    name: 'ANSI colours, terminal escapes and control characters',
-    example: ['\x1b[1;31merror:\x1b[0m undefined\x08 reference', 'error: undefined reference'],
-    // One pass: CSI (ESC [ params intermediates final), OSC (ESC ] ... BEL or ESC \), two-character
-    // escapes, a lone ESC, then any other control character except tab and newline.
-    pattern: /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g,
+    name: 'ANSI colours, terminal escapes, control characters and bidirectional overrides',
+    example: ['\x1b[1;31merror:\x1b[0m undefined\x08 reference\u202e', 'error: undefined reference'],
+    // One pass: CSI (ESC [ or the one-byte C1 CSI U+009B, params intermediates final), OSC (ESC ] ... BEL
+    // or ESC \), two-character escapes, a lone ESC, then any other C0 or C1 control character except tab
+    // and newline, and the bidirectional overrides and isolates, which reorder what a reader sees.
+    pattern:
+      /(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b(?:\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     replacement: '',
   },
 ];

@@ -3,7 +3,7 @@
  * pasted log can make the diagnosis hang. A pattern RE2 rejects (backreferences, lookaround) is an error.
  */
 import { RE2JS } from 're2js';
-import type { Signature } from '../schemas/issue';
+import type { Signature } from '../../schemas/issue';
 import { normalizeLine } from './log-normalize';
 
 export interface CompiledSignature {
@@ -12,6 +12,8 @@ export interface CompiledSignature {
   pattern: string;
   /** True when the line contains the evidence. Linear in the line length. */
   test(line: string): boolean;
+  /** The evidence as it reads in the line (the first match), or undefined. Linear in the line length. */
+  find(line: string): string | undefined;
 }
 
 /** The RE2 pattern of a signature: `text` is matched literally, `regex` as written. */
@@ -23,10 +25,18 @@ export function compileSignature(signature: Signature): CompiledSignature {
   const pattern = signaturePattern(signature);
   if (signature.text !== undefined) {
     const needle = signature.text;
-    return { signature, pattern, test: (line) => line.includes(needle) };
+    return { signature, pattern, test: (line) => line.includes(needle), find: (line) => (line.includes(needle) ? needle : undefined) };
   }
   const re = RE2JS.compile(pattern);
-  return { signature, pattern, test: (line) => re.matcher(line).find() };
+  return {
+    signature,
+    pattern,
+    test: (line) => re.matcher(line).find(),
+    find: (line) => {
+      const m = re.matcher(line);
+      return m.find() ? (m.group() ?? '') : undefined;
+    },
+  };
 }
 
 /** The field a signature's problem is reported on. */

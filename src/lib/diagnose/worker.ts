@@ -1,17 +1,16 @@
 /**
- * The /diagnose/ page's Web Worker: compiles the signatures once, then diagnoses each pasted text
- * or dropped file off the main thread, so the page never freezes. Nothing here touches the network.
+ * The /diagnose/ page's Web Worker: fetches the signature and text bundle (/diagnose/bundle.json, built
+ * from the records) once, compiles it, then diagnoses each pasted text or dropped file off the main
+ * thread, so the page never freezes. That one fetch, before the tool says it is ready, is its only
+ * network request: logs never leave the browser.
  */
-import { compileDiagnoser, type DiagnosableIssue, type Diagnoser, type Diagnosis } from './diagnose';
-import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from './diagnose-input';
+import { compileDiagnoser, type DiagnosableIssue, type Diagnoser, type Diagnosis } from './engine';
+import { checkLogSize, checkLogText, decodeLogBytes, LogInputError } from './input';
 
-export type DiagnoseRequest =
-  | { type: 'init'; issues: DiagnosableIssue[] }
-  | { type: 'diagnose'; id: number; text: string }
-  | { type: 'diagnose'; id: number; file: File };
+export type DiagnoseRequest = { type: 'init'; url: string } | { type: 'diagnose'; id: number; text: string } | { type: 'diagnose'; id: number; file: File };
 
 export type DiagnoseResponse =
-  | { type: 'ready'; signatures: number }
+  | { type: 'ready'; signatures: number; issues: number }
   | { type: 'result'; id: number; diagnosis: Diagnosis; ms: number }
   | { type: 'error'; id?: number; message: string };
 
@@ -27,10 +26,13 @@ async function textOf(request: Extract<DiagnoseRequest, { type: 'diagnose' }>): 
 scope.onmessage = async ({ data: request }) => {
   if (request.type === 'init') {
     try {
-      diagnoser = compileDiagnoser(request.issues);
-      scope.postMessage({ type: 'ready', signatures: diagnoser.signatureCount });
+      const response = await fetch(request.url);
+      if (!response.ok) throw new Error(`the signatures could not be loaded (${response.status} ${response.statusText})`);
+      const issues = (await response.json()) as DiagnosableIssue[];
+      diagnoser = compileDiagnoser(issues);
+      scope.postMessage({ type: 'ready', signatures: diagnoser.signatureCount, issues: issues.length });
     } catch (err) {
-      scope.postMessage({ type: 'error', message: (err as Error).message });
+      scope.postMessage({ type: 'error', message: `The signatures could not be loaded: ${(err as Error).message}` });
     }
     return;
   }

@@ -2,8 +2,8 @@
  * Turns what the user gave (a file's bytes or pasted text) into log text, or says clearly why not.
  * Pure: the page's worker and the CLI both use it, so both refuse the same inputs.
  */
-import { MAX_LOG_BYTES } from './diagnose';
-import { overLimit } from './input-error';
+import { overLimit } from '../input-error';
+import { MAX_LOG_BYTES } from './limits';
 
 export class LogInputError extends Error {
   constructor(message: string) {
@@ -54,9 +54,7 @@ export function checkLogContent(text: string): string {
   const sample = text.slice(start, start + SNIFF_CHARS);
   const suspicious = sample.match(SUSPICIOUS)?.length ?? 0;
   if (suspicious >= MIN_SUSPICIOUS && suspicious / sample.length > MAX_SUSPICIOUS_SHARE) {
-    throw new LogInputError(
-      `looks like binary data, not a text log (${suspicious} control or non-UTF-8 characters in the first ${sample.length})`,
-    );
+    throw new LogInputError(`looks like binary data, not a text log (${suspicious} control or non-UTF-8 characters in the first ${sample.length})`);
   }
   return text;
 }
