@@ -649,7 +649,9 @@ build_test_run_nomount() {
   flock -n "$B" sleep 60 &
   BG_PID=$!
   local i
-  for i in $(seq 50); do flock -n "$B" true || break; sleep 0.1; done
+  # Wait (up to 30 s on a loaded machine) until the other run really holds the lock, or the test proves nothing.
+  for i in $(seq 300); do flock -n "$B" true || break; sleep 0.1; done
+  ! flock -n "$B" true
   build_test_run
   uk_test_assert_status 1
   uk_test_assert_output_has "another build-stack.sh run holds $B (it is setting it up)"
