@@ -6,13 +6,11 @@
  * are counted, not shown, so nobody tunes on them.
  */
 import { loadKnowledgeBase } from '../src/lib/records/knowledge-base-fs';
-import { evaluate, evaluateLeaveOneSourceOut, expectedSplit, percent, readCorpus, tally, type Outcome } from '../tests/unit/diagnose-eval';
+import { areaOfOutcome, evaluate, evaluateLeaveOneSourceOut, percent, readCorpus, splitOf, tally, type Outcome } from '../tests/unit/diagnose-eval';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);
-const areaOf = new Map(issues.map((i) => [i.id, i.area]));
 const logs = readCorpus();
 const outcomes = evaluate(issues, logs);
-const splitOf = (o: Outcome) => o.log.split ?? expectedSplit(o.log);
 
 function line(label: string, outcomes: readonly Outcome[]): string {
   const t = tally(outcomes);
@@ -39,10 +37,10 @@ for (const split of ['dev', 'test'] as const)
 console.log(line('all verbatim', verbatim));
 
 console.log('\n## Verbatim logs, per area (look-alikes by the area of the issue they resemble)');
-const areaOfOutcome = (o: Outcome) => areaOf.get(o.log.expected ?? o.log.not[0] ?? '') ?? '?';
-for (const area of [...new Set(verbatim.map(areaOfOutcome))].sort()) {
+const areaOf = areaOfOutcome(issues);
+for (const area of [...new Set(verbatim.map(areaOf))].sort()) {
   for (const split of ['dev', 'test'] as const) {
-    const these = verbatim.filter((o) => areaOfOutcome(o) === area && splitOf(o) === split);
+    const these = verbatim.filter((o) => areaOf(o) === area && splitOf(o) === split);
     if (these.length) console.log(line(`${area} (${split})`, these));
   }
 }

@@ -13,7 +13,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileDiagnoser } from '../../src/lib/diagnose/engine';
 import { loadKnowledgeBase } from '../../src/lib/records/knowledge-base-fs';
 import { corpusSplit, reportOf } from './corpus-split';
-import { CORPUS, evaluate, evaluateLeaveOneSourceOut, expectedSplit, logsIn, percent, readCorpus, reportUrlOf, tally, type Split } from './diagnose-eval';
+import {
+  areaOfOutcome,
+  CORPUS,
+  evaluate,
+  evaluateLeaveOneSourceOut,
+  expectedSplit,
+  logsIn,
+  percent,
+  readCorpus,
+  reportUrlOf,
+  splitOf,
+  tally,
+  type Split,
+} from './diagnose-eval';
 
 const issues = loadKnowledgeBase().issues.map((i) => i.record);
 const diagnoser = compileDiagnoser(issues);
@@ -142,16 +155,27 @@ describe('corpus: accuracy on verbatim logs, per split', () => {
     corpus.filter((l) => l.verbatim),
   );
   afterAll(() => {
-    for (const split of ['dev', 'test'] as const) {
-      const t = tally(outcomes.filter((o) => (o.log.split ?? expectedSplit(o.log)) === split));
+    const areaOf = areaOfOutcome(issues);
+    const report = (label: string, these: typeof outcomes) => {
+      const t = tally(these);
       console.log(
-        `corpus ${split}: right first ${t.right}/${t.positives} (${percent(t.right, t.positives)}); look-alikes kept apart ${t.apart}/${t.lookalikes} (${percent(t.apart, t.lookalikes)})`,
+        `corpus ${label}: right first ${t.right}/${t.positives} (${percent(t.right, t.positives)}); look-alikes kept apart ${t.apart}/${t.lookalikes} (${percent(t.apart, t.lookalikes)})`,
       );
-    }
+    };
+    for (const split of ['dev', 'test'] as const)
+      report(
+        split,
+        outcomes.filter((o) => splitOf(o) === split),
+      );
+    for (const area of [...new Set(outcomes.map(areaOf))].sort())
+      report(
+        `area ${area}`,
+        outcomes.filter((o) => areaOf(o) === area),
+      );
   });
 
   it.each(['dev', 'test'] as const)('%s split: right first and look-alikes kept apart at or above the floors', (split) => {
-    const these = outcomes.filter((o) => (o.log.split ?? expectedSplit(o.log)) === split);
+    const these = outcomes.filter((o) => splitOf(o) === split);
     const t = tally(these);
     // Names only dev misses: test-split logs measure, they are not for tuning.
     const misses = split === 'dev' ? these.filter((o) => o.rightFirst === false || o.keptApart === false).map((o) => `${o.log.name}: ${o.matches}`) : [];
@@ -162,7 +186,7 @@ describe('corpus: accuracy on verbatim logs, per split', () => {
   });
 
   it.each(['dev', 'test'] as const)("%s split: right first with the signatures of the log's own report left out, at or above the floor", (split) => {
-    const t = tally(leaveOneSourceOut().filter((o) => (o.log.split ?? expectedSplit(o.log)) === split));
+    const t = tally(leaveOneSourceOut().filter((o) => splitOf(o) === split));
     if (t.positives >= MIN_LOGS_FOR_FLOOR) expect(t.right / t.positives, `right first ${t.right}/${t.positives}`).toBeGreaterThanOrEqual(LOSO_FLOOR);
   });
 });

@@ -160,4 +160,16 @@ export function tally(outcomes: readonly Outcome[]): Tally {
   return t;
 }
 
+/**
+ * The area an outcome counts under: its issue's, or for a look-alike the area of the first issue it must not match
+ * (the one it resembles).
+ */
+export function areaOfOutcome(issues: readonly { id: string; area: string }[]): (o: Outcome) => string {
+  const areaOf = new Map(issues.map((i) => [i.id, i.area]));
+  return (o) => areaOf.get(o.log.expected ?? o.log.not[0] ?? '') ?? '?';
+}
+
+/** The split an outcome's log counts in. */
+export const splitOf = (o: Outcome): Split => o.log.split ?? expectedSplit(o.log);
+
 export const percent = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : 'n/a');

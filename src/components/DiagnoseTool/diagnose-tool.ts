@@ -47,12 +47,15 @@ export class DiagnoseTool extends HTMLElement {
   private readonly results = this.querySelector<HTMLElement>('.diagnose-results')!;
   private readonly worker = new Worker(new URL('../../lib/diagnose/worker.ts', import.meta.url), { type: 'module' });
   private latest = 0;
+  /** Settles once the issue details are in this element (or could not be fetched: matches then show without them). */
+  private details: Promise<void> = Promise.resolve();
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
-    this.worker.addEventListener('message', ({ data }: MessageEvent<DiagnoseResponse>) => this.receive(data));
+    this.worker.addEventListener('message', ({ data }: MessageEvent<DiagnoseResponse>) => void this.receive(data));
     this.post({ type: 'init', url: this.dataset.bundle! });
+    this.details = this.loadDetails();
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       clearTimeout(this.debounce);
@@ -137,8 +140,24 @@ export class DiagnoseTool extends HTMLElement {
     this.post({ type: 'diagnose', id: this.latest, ...request } as DiagnoseRequest);
   }
 
-  private receive(data: DiagnoseResponse) {
+  /**
+   * Fetches /diagnose/details/ and adopts its <template data-issue-details> elements. A parsed document runs no
+   * script, and the templates are our own build's output from the records (the same renderer as the issue pages).
+   */
+  private async loadDetails(): Promise<void> {
+    try {
+      const response = await fetch(this.dataset.details!);
+      if (!response.ok) return;
+      const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+      for (const template of doc.querySelectorAll('template[data-issue-details]')) this.append(document.adoptNode(template));
+    } catch {
+      // Without the details a match still shows its title, link, evidence and confidence.
+    }
+  }
+
+  private async receive(data: DiagnoseResponse) {
     if (data.type === 'ready') {
+      await this.details;
       this.setStatus(`Ready: ${data.signatures} signatures of ${data.issues} issues loaded.`, 'ready');
       return this.takeHandedOverLog();
     }
